@@ -1,0 +1,135 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class AuthorityType(models.TextChoices):
+    COUNTY = "county", "County"
+    UNITARY = "unitary", "Unitary authority"
+    METROPOLITAN_DISTRICT = "metropolitan_district", "Metropolitan district"
+    LONDON_BOROUGH = "london_borough", "London borough"
+
+
+class LocalAuthorityQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(existed_until__isnull=True)
+
+    def with_lineage(self, authority):
+        """The authority and every predecessor it took over, however many steps back."""
+        codes, frontier = {authority.pk}, [authority.pk]
+        while frontier:
+            frontier = list(
+                LocalAuthority.successors.through.objects.filter(to_localauthority__in=frontier)
+                .exclude(from_localauthority__in=codes)
+                .values_list("from_localauthority", flat=True)
+            )
+            codes.update(frontier)
+        return self.filter(pk__in=codes)
+
+
+class LocalAuthority(models.Model):
+    """An English local authority with children's services, current or since abolished."""
+
+    la_code = models.CharField("DfE LA code", max_length=3, unique=True)
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    gss_code = models.CharField("GSS code", max_length=9, blank=True)
+    ofsted_urn = models.CharField("Ofsted URN", max_length=10, blank=True)
+    region = models.CharField(max_length=50, blank=True)
+    ons_type = models.CharField(
+        "ONS type", max_length=30, choices=AuthorityType.choices, blank=True
+    )
+    existed_from = models.DateField(null=True, blank=True, help_text="Empty: before 2009.")
+    existed_until = models.DateField(null=True, blank=True, help_text="Empty: still exists.")
+    successors = models.ManyToManyField(
+        "self", symmetrical=False, related_name="predecessors", blank=True
+    )
+    aliases = models.JSONField(
+        default=list, blank=True, help_text="Other names reports print, e.g. 'Borough of Poole'."
+    )
+
+    objects = LocalAuthorityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(existed_until__isnull=True)
+                | Q(existed_from__isnull=True)
+                | Q(existed_until__gt=models.F("existed_from")),
+                name="authorities_localauthority_dates_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("dashboards:authority", args=[self.slug])
+
+    @property
+    def is_current(self):
+        return self.existed_until is None
+
+    def lineage(self):
+        """This authority and its predecessors, whose inspections form its history."""
+        return LocalAuthority.objects.with_lineage(self)
+
+
+class StatisticalNeighbour(models.Model):
+    """One row of a DfE statistical neighbour list, tagged with the model version it comes from."""
+
+    class ModelVersion(models.TextChoices):
+        CURRENT = "current", "Current DfE model"
+        PREVIOUS = "previous", "Previous DfE model"
+
+    authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.CASCADE, related_name="neighbour_links"
+    )
+    neighbour = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField(help_text="1 = closest.")
+    model_version = models.CharField(max_length=20, choices=ModelVersion.choices)
+
+    class Meta:
+        ordering = ["authority", "model_version", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "model_version", "neighbour"],
+                name="authorities_statisticalneighbour_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["authority", "model_version", "rank"],
+                name="authorities_statisticalneighbour_unique_rank",
+            ),
+            models.CheckConstraint(
+                condition=Q(model_version__in=["current", "previous"]),
+                name="authorities_statisticalneighbour_version_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.authority} – {self.neighbour} ({self.model_version} #{self.rank})"
+
+
+class PeerGroup(models.Model):
+    """A named set of authorities that users compare, with a slug for a shareable URL."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    focus = models.ForeignKey(
+        LocalAuthority,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The authority the group is about, drawn first.",
+    )
+    authorities = models.ManyToManyField(LocalAuthority, related_name="peer_groups")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

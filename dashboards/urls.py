@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboards"
+urlpatterns = [
+    path("", views.compare, name="compare"),
+    path("authorities/<slug:slug>/", views.authority_detail, name="authority"),
+    path("inspections/<int:pk>/", views.inspection_detail, name="inspection"),
+]

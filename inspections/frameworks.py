@@ -1,0 +1,229 @@
+"""The vocabulary of Ofsted's children's services frameworks, as plain Python.
+
+What each framework grades (its judgement areas, with the labels Ofsted prints), the grade words
+it uses, and the crosswalk from areas to the harmonised themes that the dashboards compare across
+frameworks. The parser, the models and the dashboards all read this one table; it imports nothing
+from Django so that parsing stays testable without a database.
+
+The crosswalk is a comparison aid, not an equivalence: a SLAC "safeguarding overall effectiveness"
+is not the same judgement as an ILACS "help and protection", but it is the nearest thing an analyst
+can put on the same chart. An inspection holds at most one area per theme.
+"""
+
+from dataclasses import dataclass
+
+# Framework keys (the same words as the corpus format and the database).
+SLAC = "SLAC"
+LAC = "LAC"
+SIF = "SIF"
+ILACS = "ILACS"
+LSCB_REVIEW = "LSCB_REVIEW"
+FOCUSED_VISIT = "FOCUSED_VISIT"
+MONITORING_VISIT = "MONITORING_VISIT"
+JTAI = "JTAI"
+
+FRAMEWORK_NAMES = {
+    SLAC: "Safeguarding and looked after children (2009-12)",
+    LAC: "Looked after children services (2012-13)",
+    SIF: "Single inspection framework (2013-18)",
+    ILACS: "Inspection of local authority children's services (2018 on)",
+    LSCB_REVIEW: "Review of the Local Safeguarding Children Board",
+    FOCUSED_VISIT: "Focused visit (ungraded)",
+    MONITORING_VISIT: "Monitoring visit (ungraded)",
+    JTAI: "Joint targeted area inspection (ungraded)",
+}
+UNGRADED_FRAMEWORKS = (FOCUSED_VISIT, MONITORING_VISIT, JTAI)
+
+# Grade keys, best first.
+OUTSTANDING = "outstanding"
+GOOD = "good"
+ADEQUATE = "adequate"
+REQUIRES_IMPROVEMENT = "requires_improvement"
+INADEQUATE = "inadequate"
+
+GRADE_NAMES = {
+    OUTSTANDING: "Outstanding",
+    GOOD: "Good",
+    ADEQUATE: "Adequate",
+    REQUIRES_IMPROVEMENT: "Requires improvement",
+    INADEQUATE: "Inadequate",
+}
+
+# Ofsted's four-point scale. Derived for charts only: the stored grade is always the word.
+GRADE_SCORES = {OUTSTANDING: 1, GOOD: 2, ADEQUATE: 3, REQUIRES_IMPROVEMENT: 3, INADEQUATE: 4}
+
+_FOUR_POINT_ADEQUATE = (OUTSTANDING, GOOD, ADEQUATE, INADEQUATE)
+_FOUR_POINT_RI = (OUTSTANDING, GOOD, REQUIRES_IMPROVEMENT, INADEQUATE)
+FRAMEWORK_GRADES = {
+    SLAC: _FOUR_POINT_ADEQUATE,
+    LAC: _FOUR_POINT_ADEQUATE,
+    SIF: _FOUR_POINT_RI,
+    ILACS: _FOUR_POINT_RI,
+    LSCB_REVIEW: _FOUR_POINT_RI,
+}
+
+# Harmonised themes, in the order the dashboards show them.
+THEMES = {
+    "overall": "Overall effectiveness",
+    "help_and_protection": "Help and protection",
+    "children_in_care": "Children in care",
+    "care_leavers": "Care leavers",
+    "leadership": "Leadership",
+    "adoption": "Adoption",
+    "lscb": "Local Safeguarding Children Board",
+}
+
+
+@dataclass(frozen=True)
+class Area:
+    """One graded judgement of a framework: its key, the label Ofsted prints, and its theme."""
+
+    framework: str
+    key: str
+    label: str
+    theme: str | None = None
+
+
+_SLAC_SAFEGUARDING = [
+    ("overall_effectiveness", "Overall effectiveness", "help_and_protection"),
+    ("capacity_for_improvement", "Capacity for improvement", None),
+    ("safe_and_feel_safe", "Children and young people are safe and feel safe", None),
+    ("quality_of_provision", "Quality of provision", None),
+    (
+        "health_agencies_contribution",
+        "The contribution of health agencies to keeping children and young people safe",
+        None,
+    ),
+    ("ambition_and_prioritisation", "Ambition and prioritisation", None),
+    ("leadership_and_management", "Leadership and management", "leadership"),
+    (
+        "performance_management_and_quality_assurance",
+        "Performance management and quality assurance",
+        None,
+    ),
+    ("partnership_working", "Partnership working", None),
+    ("equality_and_diversity", "Equality and diversity", None),
+]
+_SLAC_LOOKED_AFTER = [
+    ("overall_effectiveness", "Overall effectiveness", "children_in_care"),
+    ("capacity_for_improvement", "Capacity for improvement", None),
+    ("being_healthy", "Being healthy", None),
+    ("staying_safe", "Staying safe", None),
+    ("enjoying_and_achieving", "Enjoying and achieving", None),
+    (
+        "making_a_positive_contribution",
+        "Making a positive contribution, including user engagement",
+        None,
+    ),
+    ("economic_wellbeing", "Economic well-being", None),
+    ("quality_of_provision", "Quality of provision", None),
+    ("ambition_and_prioritisation", "Ambition and prioritisation", None),
+    ("leadership_and_management", "Leadership and management", None),
+    (
+        "performance_management_and_quality_assurance",
+        "Performance management and quality assurance",
+        None,
+    ),
+    ("equality_and_diversity", "Equality and diversity", None),
+]
+
+AREAS: dict[str, list[Area]] = {
+    SLAC: [Area(SLAC, f"safeguarding.{k}", label, theme) for k, label, theme in _SLAC_SAFEGUARDING]
+    + [
+        Area(SLAC, f"looked_after_children.{k}", label, theme)
+        for k, label, theme in _SLAC_LOOKED_AFTER
+    ],
+    LAC: [
+        Area(LAC, "looked_after_children.overall_effectiveness", "Overall effectiveness",
+             "children_in_care"),
+        Area(LAC, "looked_after_children.capacity_for_improvement", "Capacity to improve"),
+        Area(LAC, "looked_after_children.outcomes",
+             "Outcomes for looked after children and young people"),
+        Area(LAC, "looked_after_children.quality_of_provision", "Quality of provision"),
+        Area(LAC, "looked_after_children.leadership_and_management", "Leadership and management",
+             "leadership"),
+    ],
+    SIF: [
+        Area(SIF, "overall_effectiveness", "Overall effectiveness", "overall"),
+        Area(SIF, "help_and_protection", "1. Children who need help and protection",
+             "help_and_protection"),
+        Area(SIF, "looked_after_and_permanence",
+             "2. Children looked after and achieving permanence", "children_in_care"),
+        Area(SIF, "adoption", "2.1 Adoption performance", "adoption"),
+        Area(SIF, "care_leavers", "2.2 Experiences and progress of care leavers", "care_leavers"),
+        Area(SIF, "leadership_management_governance",
+             "3. Leadership, management and governance", "leadership"),
+        Area(SIF, "lscb", "Local Safeguarding Children Board", "lscb"),
+    ],
+    ILACS: [
+        Area(ILACS, "overall_effectiveness", "Overall effectiveness", "overall"),
+        Area(ILACS, "impact_of_leaders",
+             "The impact of leaders on social work practice with children and families",
+             "leadership"),
+        Area(ILACS, "help_and_protection",
+             "The experiences and progress of children who need help and protection",
+             "help_and_protection"),
+        # Until 2023 children in care and care leavers were one judgement; it sits on the
+        # children-in-care theme and leaves a noted gap on care leavers.
+        Area(ILACS, "children_in_care_and_care_leavers",
+             "The experiences and progress of children in care and care leavers",
+             "children_in_care"),
+        Area(ILACS, "children_in_care", "The experiences and progress of children in care",
+             "children_in_care"),
+        Area(ILACS, "care_leavers", "The experiences and progress of care leavers",
+             "care_leavers"),
+    ],
+    LSCB_REVIEW: [Area(LSCB_REVIEW, "lscb", "Local Safeguarding Children Board", "lscb")],
+}  # fmt: skip
+
+ALL_AREA_KEYS = sorted({a.key for areas in AREAS.values() for a in areas})
+
+# Why a theme has no point for an inspection under a framework: shown on the chart as a gap.
+THEME_GAP_NOTES = {
+    (SLAC, "overall"): "SLAC gave separate overall judgements for safeguarding (shown under help "
+    "and protection) and looked after children (shown under children in care).",
+    (SLAC, "care_leavers"): "SLAC judged care leavers within looked after children.",
+    (SLAC, "adoption"): "SLAC did not grade adoption.",
+    (SLAC, "lscb"): "SLAC did not review the LSCB.",
+    (LAC, "overall"): "The LAC framework inspected looked after children only.",
+    (LAC, "help_and_protection"): "The LAC framework inspected looked after children only.",
+    (LAC, "care_leavers"): "The LAC framework judged care leavers within its outcomes, in prose.",
+    (LAC, "adoption"): "The LAC framework did not grade adoption.",
+    (LAC, "lscb"): "The LAC framework did not review the LSCB.",
+    (ILACS, "care_leavers"): "Before 2023 ILACS judged care leavers together with children in "
+    "care (shown under children in care).",
+    (ILACS, "adoption"): "ILACS does not grade adoption.",
+    (
+        ILACS,
+        "lscb",
+    ): "LSCBs were replaced by safeguarding partnerships, which ILACS does not grade.",
+}
+
+
+def areas_for(framework: str) -> list[Area]:
+    """The graded areas of a framework, in the order Ofsted prints them ([] when ungraded)."""
+    return AREAS.get(framework, [])
+
+
+def area(framework: str, key: str) -> Area:
+    """Look up one area; KeyError when the framework does not grade it."""
+    for a in areas_for(framework):
+        if a.key == key:
+            return a
+    raise KeyError(f"{framework} has no judgement area {key!r}")
+
+
+def theme_area(framework: str, theme: str) -> Area | None:
+    """The area a framework's judgement on a theme comes from, or None when it has none.
+
+    For ILACS the combined 2018-22 judgement and the split 2023 ones share the children-in-care
+    theme; the combined one comes first, and an inspection holds only one of them.
+    """
+    for a in areas_for(framework):
+        if a.theme == theme:
+            return a
+    return None
+
+
+def grade_allowed(framework: str, grade: str) -> bool:
+    return grade in FRAMEWORK_GRADES.get(framework, ())

@@ -1,0 +1,344 @@
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from authorities.models import LocalAuthority
+
+from . import frameworks as fw
+
+
+class Framework(models.TextChoices):
+    SLAC = fw.SLAC, "SLAC"
+    LAC = fw.LAC, "LAC"
+    SIF = fw.SIF, "SIF"
+    ILACS = fw.ILACS, "ILACS"
+    LSCB_REVIEW = fw.LSCB_REVIEW, "LSCB review"
+    FOCUSED_VISIT = fw.FOCUSED_VISIT, "Focused visit"
+    MONITORING_VISIT = fw.MONITORING_VISIT, "Monitoring visit"
+    JTAI = fw.JTAI, "Joint targeted area inspection"
+
+
+class Grade(models.TextChoices):
+    OUTSTANDING = fw.OUTSTANDING, "Outstanding"
+    GOOD = fw.GOOD, "Good"
+    ADEQUATE = fw.ADEQUATE, "Adequate"
+    REQUIRES_IMPROVEMENT = fw.REQUIRES_IMPROVEMENT, "Requires improvement"
+    INADEQUATE = fw.INADEQUATE, "Inadequate"
+
+
+Theme = models.TextChoices("Theme", [(key, (key, label)) for key, label in fw.THEMES.items()])
+
+
+def _area_label(key):
+    return next(a.label for areas in fw.AREAS.values() for a in areas if a.key == key)
+
+
+Area = models.TextChoices(
+    "Area", [(k.upper().replace(".", "__"), (k, _area_label(k))) for k in fw.ALL_AREA_KEYS]
+)
+
+
+class AreaStatus(models.TextChoices):
+    """Why a cell of the grid holds what it holds: the three kinds of empty are different facts."""
+
+    JUDGED = "judged", "Judged"
+    NOT_JUDGED = "not_judged", "Printed as not judged"
+    MISSING = "missing", "Graded by the framework but not found in the documents"
+    NOT_IN_FRAMEWORK = "not_in_framework", "Not judged under this framework"
+
+
+def _framework_grade_rule(framework_field, grade_field):
+    """A Q that holds when the grade is one the framework uses (database-checkable)."""
+    rule = Q(**{f"{grade_field}__isnull": True})
+    for framework, grades in fw.FRAMEWORK_GRADES.items():
+        rule |= Q(**{framework_field: framework, f"{grade_field}__in": grades})
+    return rule
+
+
+class SourceDocument(models.Model):
+    """One file the ingest read: an Ofsted report (PDF or text) or a council paper."""
+
+    class Kind(models.TextChoices):
+        INSPECTION_REPORT = "inspection_report", "Inspection report"
+        COUNCIL_PAPER = "council_paper", "Council paper"
+        DEMO_DATA = "demo_data", "Project demo data (public facts)"
+
+    class Status(models.TextChoices):
+        INGESTED = "ingested", "Ingested"
+        NEEDS_REVIEW = "needs_review", "Ingested, needs review"
+
+    inspection = models.ForeignKey(
+        "Inspection", on_delete=models.CASCADE, related_name="documents", null=True, blank=True
+    )
+    file_name = models.CharField(max_length=255)
+    path = models.CharField(max_length=1000, blank=True, help_text="Where it was last read from.")
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    pages = models.PositiveIntegerField(null=True, blank=True, help_text="Empty for text files.")
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    ingested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.INGESTED)
+    error = models.TextField(blank=True, help_text="What the ingest was unsure of.")
+    text_fingerprint = models.JSONField(
+        default=list, blank=True, help_text="Hashes of word runs; finds other copies of a report."
+    )
+
+    class Meta:
+        ordering = ["-ingested_at", "file_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["inspection_report", "council_paper", "demo_data"]),
+                name="inspections_sourcedocument_kind_valid",
+            )
+        ]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def is_pdf(self):
+        return self.pages is not None
+
+
+class InspectionQuerySet(models.QuerySet):
+    def for_authority(self, authority):
+        """The authority's own inspections and its predecessors' (shown as theirs)."""
+        return self.filter(authority__in=authority.lineage())
+
+    def graded(self):
+        return self.exclude(framework__in=fw.UNGRADED_FRAMEWORKS)
+
+
+class Inspection(models.Model):
+    """One inspection event of one authority, however many documents describe it."""
+
+    authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="inspections"
+    )
+    framework = models.CharField(max_length=20, choices=Framework.choices)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    published = models.DateField(null=True, blank=True)
+    lead_inspector = models.CharField(max_length=200, blank=True)
+    not_judged = models.JSONField(
+        default=list, blank=True, help_text="Areas the report printed as 'Not judged'."
+    )
+    needs_review = models.BooleanField(default=False)
+    review_reason = models.TextField(blank=True)
+    corrected_fields = models.JSONField(
+        default=list, blank=True, help_text="Fields staff corrected; the ingest leaves them alone."
+    )
+    history = HistoricalRecords()
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["authority__name", "start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "framework", "start_date"],
+                name="inspections_inspection_unique_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(framework__in=Framework.values),
+                name="inspections_inspection_framework_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="inspections_inspection_dates_in_order",
+            ),
+        ]
+        indexes = [
+            # compare page and authority page: an authority's inspections in date order
+            models.Index(fields=["authority", "start_date"], name="inspection_authority_date"),
+        ]
+
+    def __str__(self):
+        when = self.start_date.isoformat() if self.start_date else "undated"
+        return f"{self.authority} – {self.get_framework_display()}, {when}"
+
+    def get_absolute_url(self):
+        return reverse("dashboards:inspection", args=[self.pk])
+
+    @property
+    def is_graded(self):
+        return self.framework not in fw.UNGRADED_FRAMEWORKS
+
+    def area_status(self, area_key, judged_areas=None):
+        """Tell a judged area from one printed 'not judged', one missing, and one the framework
+        never grades. `judged_areas` saves a query when the caller already holds the judgements."""
+        if area_key not in {a.key for a in fw.areas_for(self.framework)}:
+            return AreaStatus.NOT_IN_FRAMEWORK
+        if judged_areas is None:
+            judged_areas = set(self.judgements.values_list("area", flat=True))
+        if area_key in judged_areas:
+            return AreaStatus.JUDGED
+        if area_key in self.not_judged:
+            return AreaStatus.NOT_JUDGED
+        return AreaStatus.MISSING
+
+    @transaction.atomic
+    def correct(self, *, user, reason, **fields):
+        """Staff correct metadata (dates, published, lead inspector, authority) with a reason."""
+        if not reason.strip():
+            raise ValueError("A correction needs a reason.")
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.corrected_fields = sorted(set(self.corrected_fields) | set(fields))
+        self._change_reason = reason
+        self._history_user = user
+        self.save()
+
+
+class JudgementQuerySet(models.QuerySet):
+    def for_authority(self, authority):
+        return self.filter(inspection__authority__in=authority.lineage())
+
+    def for_theme(self, theme):
+        rule = Q(pk__in=[])
+        for framework, areas in fw.AREAS.items():
+            keys = [a.key for a in areas if a.theme == theme]
+            if keys:
+                rule |= Q(framework=framework, area__in=keys)
+        return self.filter(rule)
+
+    def flagged(self):
+        return self.filter(needs_review=True)
+
+    def with_related(self):
+        return self.select_related("inspection__authority", "source_document")
+
+
+class Judgement(models.Model):
+    """One graded judgement of an inspection, with the evidence it was read from.
+
+    `grade` is what everyone sees; `parsed_grade` is what the ingest last read. They differ only
+    when staff corrected the grade, and then `is_corrected` is set and the ingest never writes
+    `grade` again.
+    """
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="judgements")
+    # Copied from the inspection so the database itself can check area and grade against it.
+    framework = models.CharField(max_length=20, choices=Framework.choices, editable=False)
+    area = models.CharField(max_length=80, choices=Area.choices)
+    label = models.CharField(max_length=300, help_text="The judgement's wording as printed.")
+    grade = models.CharField(max_length=30, choices=Grade.choices)
+    parsed_grade = models.CharField(max_length=30, choices=Grade.choices, blank=True)
+    grade_as_printed = models.CharField(max_length=100, blank=True)
+    source_document = models.ForeignKey(
+        SourceDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="judgements"
+    )
+    page = models.PositiveIntegerField(null=True, blank=True)
+    line = models.PositiveIntegerField(null=True, blank=True)
+    evidence_text = models.TextField(blank=True)
+    needs_review = models.BooleanField(default=False)
+    review_reason = models.TextField(blank=True)
+    is_corrected = models.BooleanField(default=False)
+    correction_reason = models.TextField(blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = JudgementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["inspection", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "area"], name="inspections_judgement_unique_area"
+            ),
+            models.CheckConstraint(
+                condition=Q(grade__in=Grade.values), name="inspections_judgement_grade_valid"
+            ),
+            models.CheckConstraint(
+                condition=_framework_grade_rule("framework", "grade"),
+                name="inspections_judgement_grade_in_framework",
+            ),
+            models.CheckConstraint(
+                condition=Q(parsed_grade="") | _framework_grade_rule("framework", "parsed_grade"),
+                name="inspections_judgement_parsed_grade_in_framework",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    *[
+                        Q(framework=f, area__in=[a.key for a in areas])
+                        for f, areas in fw.AREAS.items()
+                    ],
+                    _connector=Q.OR,
+                ),
+                name="inspections_judgement_area_in_framework",
+            ),
+        ]
+        indexes = [
+            # review queue: flagged judgements first
+            models.Index(fields=["needs_review"], name="judgement_needs_review"),
+        ]
+
+    def __str__(self):
+        return f"{self.inspection} – {self.label}: {self.get_grade_display()}"
+
+    def save(self, *args, **kwargs):
+        self.framework = self.inspection.framework
+        super().save(*args, **kwargs)
+
+    @property
+    def theme(self):
+        return fw.area(self.framework, self.area).theme
+
+    @property
+    def score(self):
+        """Ofsted's 1-4 scale, derived for charts: 1 outstanding, 4 inadequate."""
+        return fw.GRADE_SCORES[self.grade]
+
+    @property
+    def grade_in_framework_words(self):
+        """The grade as the framework says it ('Requires improvement to be good' under ILACS)."""
+        if self.grade == Grade.REQUIRES_IMPROVEMENT and self.framework == Framework.ILACS:
+            return "Requires improvement to be good"
+        return self.get_grade_display()
+
+    @transaction.atomic
+    def correct(self, *, grade, reason, user):
+        """Staff set the grade; the parsed grade stays beside it and history records who and why."""
+        if not reason.strip():
+            raise ValueError("A correction needs a reason.")
+        if not fw.grade_allowed(self.framework, grade):
+            raise ValueError(f"{grade!r} is not a grade of {self.framework}.")
+        self.grade = grade
+        self.is_corrected = True
+        self.correction_reason = reason
+        self.corrected_by = user
+        self.corrected_at = timezone.now()
+        self._change_reason = reason
+        self._history_user = user
+        self.save()
+
+    @transaction.atomic
+    def revert(self, *, reason, user):
+        """Go back to the parsed grade, recorded like any correction."""
+        if not reason.strip():
+            raise ValueError("Reverting a correction needs a reason.")
+        self.grade = self.parsed_grade or self.grade
+        self.is_corrected = False
+        self.correction_reason = ""
+        self.corrected_by = None
+        self.corrected_at = None
+        self._change_reason = reason
+        self._history_user = user
+        self.save()
+
+    @transaction.atomic
+    def confirm(self, *, user, reason="Confirmed as parsed"):
+        """A reviewer agrees with the parsed grade: the flag clears and history keeps who did it."""
+        self.needs_review = False
+        self.review_reason = ""
+        self._change_reason = reason
+        self._history_user = user
+        self.save()

@@ -1,0 +1,64 @@
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from authorities.models import LocalAuthority
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The shared corpus beside the project (settings.SHARED_DIR, env OFSTED_SHARED_DIR).
+
+    Skipped on a developer's machine without it; under CI its absence is a failure.
+    """
+    path = Path(settings.SHARED_DIR)
+    if not (path / "corpus" / "expected").is_dir():
+        message = (
+            f"The shared corpus is not at {path}: set OFSTED_SHARED_DIR to the folder that holds "
+            "corpus/ and reference/."
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(shared_dir) -> Path:
+    return shared_dir / "corpus"
+
+
+@pytest.fixture
+def authorities(db):
+    """Every authority from the project's reference file, with lineage and neighbours."""
+    call_command("load_authorities", stdout=io.StringIO())
+    return LocalAuthority.objects.all()
+
+
+@pytest.fixture
+def hampshire(authorities):
+    return LocalAuthority.objects.get(la_code="850")
+
+
+@pytest.fixture
+def southampton(authorities):
+    return LocalAuthority.objects.get(la_code="852")
+
+
+@pytest.fixture
+def poole(authorities):
+    return LocalAuthority.objects.get(la_code="836")
+
+
+@pytest.fixture
+def bcp(authorities):
+    return LocalAuthority.objects.get(la_code="839")
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    return django_user_model.objects.create_user("staff", password="pw-staff-1", is_staff=True)

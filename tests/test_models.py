@@ -1,0 +1,112 @@
+from datetime import date
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from inspections import frameworks as fw
+from inspections.models import AreaStatus, Inspection, Judgement
+from tests.factories import make_inspection, make_judgement
+
+pytestmark = pytest.mark.django_db
+
+
+def test_duplicate_judgement_is_refused(hampshire):
+    inspection = make_inspection(hampshire)
+    make_judgement(inspection, area="overall_effectiveness")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_judgement(inspection, area="overall_effectiveness", grade="good")
+
+
+def test_duplicate_inspection_is_refused(hampshire):
+    make_inspection(hampshire, start_date=date(2019, 4, 29))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_inspection(hampshire, start_date=date(2019, 4, 29))
+
+
+@pytest.mark.parametrize(
+    "framework, area, grade",
+    [
+        ("ILACS", "overall_effectiveness", "adequate"),  # ILACS says requires improvement
+        ("SLAC", "safeguarding.overall_effectiveness", "requires_improvement"),
+        ("ILACS", "adoption", "good"),  # ILACS does not grade adoption
+        ("SIF", "safeguarding.staying_safe", "good"),
+        ("ILACS", "overall_effectiveness", "excellent"),
+    ],
+)
+def test_database_refuses_grade_or_area_outside_framework(hampshire, framework, area, grade):
+    inspection = make_inspection(hampshire, framework=framework)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_judgement(inspection, area=area, grade=grade)
+
+
+def test_database_accepts_framework_words(hampshire):
+    slac = make_inspection(hampshire, framework="SLAC", start_date=date(2011, 6, 27))
+    make_judgement(slac, area="safeguarding.overall_effectiveness", grade="adequate")
+    sif = make_inspection(hampshire, framework="SIF", start_date=date(2014, 2, 18))
+    make_judgement(sif, area="adoption", grade="requires_improvement")
+    assert Judgement.objects.count() == 2
+
+
+def test_bcp_history_includes_poole_inspections_as_poole(poole, bcp, hampshire):
+    poole_2011 = make_inspection(poole, framework="SLAC", start_date=date(2011, 10, 31))
+    bcp_2021 = make_inspection(bcp, framework="ILACS", start_date=date(2021, 12, 6))
+    make_inspection(hampshire, framework="ILACS", start_date=date(2019, 4, 29))
+
+    history = list(Inspection.objects.for_authority(bcp).order_by("start_date"))
+
+    assert history == [poole_2011, bcp_2021]
+    assert history[0].authority == poole  # shown as Poole's, not relabelled
+    assert list(Inspection.objects.for_authority(poole)) == [poole_2011]
+
+
+def test_area_status_tells_the_empty_cells_apart(hampshire):
+    inspection = make_inspection(hampshire, framework="SIF", not_judged=["adoption"])
+    make_judgement(inspection, area="overall_effectiveness", grade="good")
+
+    assert inspection.area_status("overall_effectiveness") == AreaStatus.JUDGED
+    assert inspection.area_status("adoption") == AreaStatus.NOT_JUDGED
+    assert inspection.area_status("care_leavers") == AreaStatus.MISSING
+    assert inspection.area_status("impact_of_leaders") == AreaStatus.NOT_IN_FRAMEWORK
+
+
+def test_correction_keeps_parsed_grade_and_records_history(hampshire, staff_user):
+    judgement = make_judgement(make_inspection(hampshire), grade="good")
+
+    judgement.correct(grade="outstanding", reason="Ofsted reissued the report", user=staff_user)
+
+    judgement.refresh_from_db()
+    assert (judgement.grade, judgement.parsed_grade, judgement.is_corrected) == (
+        "outstanding",
+        "good",
+        True,
+    )
+    latest = judgement.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (
+        staff_user,
+        "Ofsted reissued the report",
+    )
+
+
+def test_correction_needs_a_reason_and_a_framework_grade(hampshire, staff_user):
+    judgement = make_judgement(make_inspection(hampshire), grade="good")
+    with pytest.raises(ValueError, match="reason"):
+        judgement.correct(grade="outstanding", reason=" ", user=staff_user)
+    with pytest.raises(ValueError, match="not a grade"):
+        judgement.correct(grade="adequate", reason="typo", user=staff_user)
+
+
+def test_every_framework_grade_scale_has_four_points():
+    for framework, grades in fw.FRAMEWORK_GRADES.items():
+        assert sorted(fw.GRADE_SCORES[g] for g in grades) == [1, 2, 3, 4], framework
+
+
+def test_an_inspection_never_has_two_areas_on_one_theme():
+    # ILACS's combined children-in-care judgement and its 2023 split share a theme; no report
+    # holds both, so each framework's areas on a theme are at most these alternatives.
+    for framework, areas in fw.AREAS.items():
+        for theme in fw.THEMES:
+            keys = {a.key for a in areas if a.theme == theme}
+            assert len(keys) <= 1 or keys == {
+                "children_in_care_and_care_leavers",
+                "children_in_care",
+            }, (framework, theme)
