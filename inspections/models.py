@@ -111,6 +111,14 @@ class InspectionQuerySet(models.QuerySet):
     def graded(self):
         return self.exclude(framework__in=fw.UNGRADED_FRAMEWORKS)
 
+    def for_dashboard(self):
+        """Inspections with their authority and documents at hand, in date order."""
+        return (
+            self.select_related("authority")
+            .prefetch_related("documents")
+            .order_by("start_date", "authority__name", "id")
+        )
+
 
 class Inspection(models.Model):
     """One inspection event of one authority, however many documents describe it."""
@@ -212,6 +220,17 @@ class JudgementQuerySet(models.QuerySet):
 
     def with_related(self):
         return self.select_related("inspection__authority", "source_document")
+
+    def for_authorities(self, authorities):
+        """Judgements of inspections of these authorities (pass their lineage to include
+        predecessors)."""
+        return self.filter(inspection__authority__in=authorities)
+
+    def for_dashboard(self):
+        """What the dashboards draw: evidence and authority at hand, in inspection-date order."""
+        return self.with_related().order_by(
+            "inspection__start_date", "inspection__authority__name", "inspection_id", "id"
+        )
 
 
 class Judgement(models.Model):
