@@ -1,0 +1,29 @@
+"""Pure parsing of Ofsted children's services documents: text in, framework and grades out.
+
+Imports neither Django nor pdfminer; `inspections.pdf` turns a PDF into the pages read here.
+"""
+
+from .authorities import authority_aliases, name_key
+from .document import (
+    COUNCIL_PAPER,
+    INSPECTION_REPORT,
+    NOT_A_REPORT,
+    Evidence,
+    FoundJudgement,
+    ParsedDocument,
+    ParseError,
+    parse_document,
+)
+
+__all__ = [
+    "COUNCIL_PAPER",
+    "INSPECTION_REPORT",
+    "NOT_A_REPORT",
+    "Evidence",
+    "FoundJudgement",
+    "ParseError",
+    "ParsedDocument",
+    "authority_aliases",
+    "name_key",
+    "parse_document",
+]
