@@ -10,14 +10,13 @@ import re
 from datetime import date
 
 _MONTHS = {
-    m: i
-    for i, m in enumerate(
-        (
-            "january february march april may june july august september october november december"
-        ).split(),
+    month: number
+    for number, month in enumerate(
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+         "october", "november", "december"],
         1,
     )
-}
+}  # fmt: skip
 _MONTH_ALTERNATIVES = "|".join(_MONTHS)
 
 # One day with an optional month and year ("8", "30 October", "3 November 2023").

@@ -96,17 +96,14 @@ FRAMEWORK_TITLES = (
     (fw.FOCUSED_VISIT, re.compile(r"\bfocused visit to\b", re.I)),
     (fw.MONITORING_VISIT, re.compile(r"\bmonitoring visit to\b", re.I)),
     (fw.JTAI, re.compile(r"\bjoint targeted area inspection\b", re.I)),
-    (
-        fw.SIF,
-        re.compile(r"\binspection of services for children in need of help\s+and\s+protection", re.I),
-    ),
-    (fw.ILACS, re.compile(r"\binspection of (?:the )?(?:[\w ,&'’-]+ )?local\s+authority\s+children", re.I)),
+    (fw.SIF, re.compile(r"\binspection of services for children in need of help\s+and\s+protection",
+                        re.I)),
+    (fw.ILACS, re.compile(r"\binspection of (?:the )?(?:[\w ,&'’-]+ )?local\s+authority\s+children",
+                          re.I)),
     (fw.SLAC, re.compile(r"\binspection of safeguarding and looked\s+after children", re.I)),
     (fw.LAC, re.compile(r"\binspection of looked\s+after children\s+services", re.I)),
-    (
-        fw.LSCB_REVIEW,
-        re.compile(r"^\s*review of the effectiveness of the local\s+safeguarding children", re.I | re.M),
-    ),
+    (fw.LSCB_REVIEW, re.compile(
+        r"^\s*review of the effectiveness of the local\s+safeguarding children", re.I | re.M)),
 )  # fmt: skip
 
 TITLE_AUTHORITY_RE = re.compile(
@@ -114,7 +111,8 @@ TITLE_AUTHORITY_RE = re.compile(
     r"authority\s+children",
 )
 COUNCIL_LINE_RE = re.compile(
-    r"^(?!.*\b[Ii]nspection\b)(?P<name>[A-Z][\w ,&'’-]{1,60}?)\s+(?:County\s+|City\s+|Borough\s+)?Council\s*$"
+    r"^(?!.*\b[Ii]nspection\b)(?P<name>[A-Z][\w ,&'’-]{1,60}?)\s+"
+    r"(?:County\s+|City\s+|Borough\s+)?Council\s*$"
 )
 RUNNING_HEADER_AUTHORITY_RE = re.compile(
     r"^(?P<name>[A-Z][\w ,&'’-]{1,60}?)\s+(?:County\s+Council\s+|Council\s+)?inspection of\b", re.I
@@ -242,6 +240,12 @@ def _fragments(lines: list[_Line], skip: frozenset[str]) -> list[_Fragment]:
     return fragments
 
 
+# Cells a table may repeat (labels, grades) are never running headers.
+_ALL_CELLS = frozenset(GRADE_CELLS) | frozenset(
+    normalise(a.label) for areas in fw.AREAS.values() for a in areas
+)
+
+
 def _running_key(text: str) -> str:
     return _DIGITS_RE.sub("", normalise(text))
 
@@ -249,7 +253,7 @@ def _running_key(text: str) -> str:
 def _running_headers(lines: list[_Line]) -> frozenset[str]:
     """Lines repeated through the document (running headers and footers), digits ignored."""
     counts = Counter(_running_key(line.text) for line in lines if len(line.text.strip()) >= 25)
-    return frozenset(k for k, n in counts.items() if n >= 3 and k not in GRADE_CELLS)
+    return frozenset(k for k, n in counts.items() if n >= 3 and k not in _ALL_CELLS)
 
 
 def _evidence(lines: list[_Line], first: int, last: int, paged: bool) -> Evidence:
@@ -305,7 +309,7 @@ def _read_table(fragments: list[_Fragment], start: int, labels: frozenset[str]) 
         if label is None:
             break
         tokens.extend(label)
-        i = max(label[-1].parts) + 1
+        i = max(p for token in label for p in token.parts) + 1
     return tokens
 
 
