@@ -1,0 +1,360 @@
+"""Reading inspection documents and storing what they say.
+
+`read_document(path, authorities)` runs in worker processes: it hashes, extracts and parses one
+file and returns a `ReadResult` (never raises for bad input; the reason is in `result.reason`).
+`store(result)` runs in the main process inside one transaction per document: it joins the
+document to its inspection (one inspection, many sources), fills what the inspection lacks, flags
+disagreements instead of resolving them by order, and never writes over a staff correction.
+"""
+
+import hashlib
+import re
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from authorities.models import LocalAuthority
+
+from . import frameworks as fw
+from .models import Inspection, Judgement, SourceDocument
+from .parsing import ParsedDocument, ParseError, authority_aliases, parse_document
+from .pdf import PdfError, extract_pages
+
+SUFFIXES = (".pdf", ".txt")
+FOLDER_URN_RE = re.compile(r"^(\d{5,8})_")
+WORD_RE = re.compile(r"[a-z0-9]+")
+SHINGLE_WORDS = 8
+# Keep one shingle hash in 8 (chosen by value, so two copies of a text keep the same ones).
+FINGERPRINT_SAMPLE = 8
+FINGERPRINT_MAX = 2000
+# Two documents are one report when half the smaller one's sampled word runs are in the other.
+SAME_TEXT_OVERLAP = 0.5
+
+INGESTED, UNCHANGED, REFUSED, FAILED = "ingested", "unchanged", "refused", "failed"
+
+
+@dataclass
+class ReadResult:
+    path: str
+    sha256: str
+    size: int
+    pages: int | None = None
+    parsed: ParsedDocument | None = None
+    fingerprint: list[int] = field(default_factory=list)
+    status: str = INGESTED
+    reason: str = ""
+
+    @property
+    def file_name(self):
+        return Path(self.path).name
+
+
+@dataclass
+class Outcome:
+    """What storing one document did, for the summary and the --json line."""
+
+    status: str
+    reason: str = ""
+    inspection: Inspection | None = None
+    inspection_created: bool = False
+    inspection_changed: bool = False
+    judgements_stored: int = 0
+    flagged: int = 0
+    review_reasons: list[str] = field(default_factory=list)
+
+
+def find_documents(paths):
+    """Every .pdf and .txt under the given files or folders, sorted, each once."""
+    found = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found += [p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES]
+        else:
+            found.append(path)
+    return sorted(set(found))
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def authority_names():
+    """The name-to-code mapping the parser matches authorities with, from the database."""
+    rows = LocalAuthority.objects.values("la_code", "name", "aliases")
+    return authority_aliases(
+        {"la_code": r["la_code"], "name": r["name"], "aliases": "; ".join(r["aliases"])}
+        for r in rows
+    )
+
+
+def text_fingerprint(pages):
+    """A sample of hashed 8-word runs: the same for two copies of a report in any layout."""
+    words = WORD_RE.findall(" ".join(pages).lower())
+    hashes = {
+        zlib.crc32(" ".join(words[i : i + SHINGLE_WORDS]).encode())
+        for i in range(max(0, len(words) - SHINGLE_WORDS + 1))
+    }
+    return sorted(h for h in hashes if h % FINGERPRINT_SAMPLE == 0)[:FINGERPRINT_MAX]
+
+
+def read_text(path):
+    data = Path(path).read_bytes()
+    if not data.strip():
+        raise ParseError(f"{path}: the file is empty")
+    if b"\x00" in data:
+        raise ParseError(f"{path}: not a text file (it holds binary data)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ParseError(
+            f"{path}: the text is not UTF-8 (undecodable byte 0x{data[e.start]:02x} at offset "
+            f"{e.start}); convert it to UTF-8 and ingest it again"
+        ) from e
+
+
+def read_document(path, authorities, sha256=None, size=None):
+    """Extract and parse one file. Bad input comes back as status 'refused' with its reason."""
+    path = str(path)
+    result = ReadResult(path=path, sha256=sha256 or sha256_of(path), size=size or 0)
+    try:
+        if not result.size:
+            result.size = Path(path).stat().st_size
+        if path.lower().endswith(".pdf"):
+            pages = extract_pages(path)
+            result.pages = len(pages)
+        else:
+            pages = [read_text(path)]
+        result.parsed = parse_document(
+            pages, source=path, paged=result.pages is not None, authorities=authorities
+        )
+        result.fingerprint = text_fingerprint(pages)
+        if result.parsed.kind == "not_a_report":
+            result.status, result.reason = REFUSED, f"{path}: not an inspection report"
+    except (ParseError, PdfError) as e:
+        result.status, result.reason = REFUSED, _with_path(path, str(e))
+    except OSError as e:
+        result.status, result.reason = REFUSED, f"{path}: cannot read the file ({e.strerror})"
+    except Exception as e:  # a parser bug must not stop the run: report it for this file only
+        result.status, result.reason = FAILED, f"{path}: unexpected error {type(e).__name__}: {e}"
+    return result
+
+
+def _with_path(path, message):
+    return message if message.startswith(path) else f"{path}: {message}"
+
+
+def folder_urn(path):
+    """An Ofsted URN from a download folder named like '80472_hampshire', or None."""
+    match = FOLDER_URN_RE.match(Path(path).parent.name)
+    return match.group(1) if match else None
+
+
+@transaction.atomic
+def store(result: ReadResult) -> Outcome:
+    """Store one parsed document: all of it or, on any error, none of it."""
+    parsed = result.parsed
+    outcome = Outcome(status=INGESTED)
+    authority = LocalAuthority.objects.get(la_code=parsed.authority_code)
+    reasons = list(parsed.review_reasons)
+    urn = folder_urn(result.path)
+    if urn and urn != authority.ofsted_urn:
+        lineage_urns = {a.ofsted_urn for a in authority.lineage()} | {
+            s.ofsted_urn for s in authority.successors.all()
+        }
+        if urn not in lineage_urns:
+            folder_authority = LocalAuthority.objects.filter(ofsted_urn=urn).first()
+            reasons.append(
+                f"the folder names Ofsted URN {urn} ({folder_authority or 'unknown'}) but the "
+                f"document names {authority}"
+            )
+
+    inspection, how = _find_inspection(authority, parsed, result.fingerprint)
+    if inspection is None:
+        inspection = Inspection.objects.create(
+            authority=authority,
+            framework=parsed.framework,
+            start_date=parsed.inspection_start,
+            end_date=parsed.inspection_end,
+            published=parsed.published,
+            lead_inspector=parsed.lead_inspector or "",
+        )
+        outcome.inspection_created = True
+    else:
+        if how:
+            reasons.append(how)
+        outcome.inspection_changed = _merge_metadata(inspection, parsed, result.file_name)
+
+    document = SourceDocument.objects.create(
+        inspection=inspection,
+        file_name=result.file_name,
+        path=result.path,
+        sha256=result.sha256,
+        kind=parsed.kind,
+        pages=result.pages,
+        size_bytes=result.size,
+        text_fingerprint=result.fingerprint,
+        status=SourceDocument.Status.NEEDS_REVIEW if reasons else SourceDocument.Status.INGESTED,
+        error="\n".join(reasons),
+    )
+    if parsed.not_judged:
+        inspection.not_judged = sorted(set(inspection.not_judged) | set(parsed.not_judged))
+        inspection.save(update_fields=["not_judged"])
+
+    for found in parsed.judgements:
+        stored, flagged = _store_judgement(inspection, document, found)
+        outcome.judgements_stored += stored
+        outcome.flagged += flagged
+        outcome.inspection_changed |= bool(stored) and not outcome.inspection_created
+
+    if reasons:
+        _flag(inspection, reasons)
+    outcome.inspection = inspection
+    outcome.review_reasons = reasons
+    return outcome
+
+
+def _find_inspection(authority, parsed, fingerprint):
+    """The inspection this document describes, and a note when the match needs a human's eye.
+
+    Same authority, framework and start date is the same inspection. When a source prints no
+    dates it joins the inspection whose documents share its text; failing that, the single
+    inspection of that authority and framework reporting exactly the same judgements.
+    """
+    inspections = Inspection.objects.filter(authority=authority, framework=parsed.framework)
+    if parsed.inspection_start:
+        exact = inspections.filter(start_date=parsed.inspection_start).first()
+        if exact:
+            return exact, None
+    candidates = [
+        i
+        for i in inspections.prefetch_related("documents", "judgements")
+        if not (i.start_date and parsed.inspection_start)  # two dated sources must agree above
+    ]
+    same_text = [i for i in candidates if _shares_text(i, fingerprint)]
+    if len(same_text) == 1:
+        return same_text[0], None
+    grades = {(j.area, j.grade) for j in parsed.judgements}
+    same_grades = [
+        i for i in candidates if grades and {(j.area, j.parsed_grade) for j in i.judgements.all()}
+        == grades
+    ]  # fmt: skip
+    if len(same_grades) == 1:
+        return same_grades[0], (
+            "joined to an inspection with the same judgements and grades because one source "
+            "prints no dates: check it is the same inspection"
+        )
+    return None, None
+
+
+def _shares_text(inspection, fingerprint):
+    mine = set(fingerprint)
+    for document in inspection.documents.all():
+        theirs = set(document.text_fingerprint)
+        smaller = min(len(mine), len(theirs))
+        if smaller and len(mine & theirs) / smaller >= SAME_TEXT_OVERLAP:
+            return True
+    return False
+
+
+METADATA = [
+    ("start_date", "inspection_start", "start date"),
+    ("end_date", "inspection_end", "end date"),
+    ("published", "published", "publication date"),
+    ("lead_inspector", "lead_inspector", "lead inspector"),
+]
+
+
+def _merge_metadata(inspection, parsed, file_name):
+    """Fill what the inspection lacks; flag (never overwrite) what two sources disagree on."""
+    changed, conflicts = [], []
+    for field_name, parsed_name, words in METADATA:
+        new = getattr(parsed, parsed_name) or None
+        old = getattr(inspection, field_name) or None
+        if new is None or new == old or field_name in inspection.corrected_fields:
+            continue
+        if old is None:
+            setattr(inspection, field_name, new)
+            changed.append(field_name)
+        else:
+            conflicts.append(f"sources disagree on the {words}: {file_name} says {new}, kept {old}")
+    if changed:
+        inspection._change_reason = f"Filled from {file_name}"
+        inspection.save()
+    if conflicts:
+        _flag(inspection, conflicts)
+    return bool(changed)
+
+
+def _flag(inspection, reasons):
+    known = inspection.review_reason.splitlines()
+    inspection.needs_review = True
+    inspection.review_reason = "\n".join(known + [r for r in reasons if r not in known])
+    inspection._change_reason = "Flagged by the ingest"
+    inspection.save(update_fields=["needs_review", "review_reason"])
+
+
+def _store_judgement(inspection, document, found):
+    """Create or reconcile one judgement. Returns (stored, flagged) as 0/1 counts."""
+    evidence = {
+        "source_document": document,
+        "page": found.evidence.page,
+        "line": found.evidence.line,
+        "evidence_text": found.evidence.text,
+    }
+    existing = inspection.judgements.filter(area=found.area).select_related("source_document")
+    existing = existing.first()
+    if existing is None:
+        Judgement.objects.create(
+            inspection=inspection,
+            area=found.area,
+            label=found.label,
+            grade=found.grade,
+            parsed_grade=found.grade,
+            grade_as_printed=found.grade_as_printed,
+            needs_review=found.needs_review,
+            review_reason=found.review_reason,
+            **evidence,
+        )
+        return 1, int(found.needs_review)
+
+    earlier = existing.source_document
+    reasons = [found.review_reason] if found.needs_review else []
+    changed = False
+    if existing.is_corrected:
+        if found.grade != existing.parsed_grade:
+            reasons.append(
+                f"{document.file_name} now reads {_words(found.grade)} where the earlier parse "
+                f"read {_words(existing.parsed_grade)}; the staff correction to "
+                f"{_words(existing.grade)} is kept"
+            )
+            existing.parsed_grade = found.grade
+    elif found.grade != existing.grade:
+        reasons.append(
+            f"sources disagree: {document.file_name} reads {_words(found.grade)}, "
+            f"{earlier.file_name if earlier else 'an earlier source'} read {_words(existing.grade)}"
+        )
+    elif earlier is None or earlier.kind == SourceDocument.Kind.DEMO_DATA:
+        # The same grade, now with the report's own evidence in place of the demo note.
+        for name, value in evidence.items():
+            setattr(existing, name, value)
+        existing.label, existing.grade_as_printed = found.label, found.grade_as_printed
+        changed = True
+    new_reasons = [r for r in reasons if r not in existing.review_reason.splitlines()]
+    if new_reasons:
+        existing.needs_review = True
+        existing.review_reason = "\n".join([*existing.review_reason.splitlines(), *new_reasons])
+    if changed or new_reasons:
+        existing._change_reason = f"Ingest of {document.file_name}"
+        existing.save()
+        return 1, int(bool(new_reasons))
+    return 0, 0
+
+
+def _words(grade):
+    return fw.GRADE_NAMES.get(grade, grade).lower()

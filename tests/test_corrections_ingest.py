@@ -1,0 +1,91 @@
+"""Staff corrections against the ingest: no re-ingest ever overwrites one."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from inspections.models import Judgement
+
+pytestmark = pytest.mark.django_db
+
+BEING_HEALTHY = "looked_after_children.being_healthy"
+
+
+def ingest(path):
+    try:
+        call_command("ingest", str(path), "--jobs", "1", stdout=io.StringIO(), stderr=io.StringIO())
+    except CommandError as e:  # the tests below only feed good documents
+        raise AssertionError(str(e)) from e
+
+
+@pytest.fixture
+def southampton_seed(corpus_dir):
+    return next((corpus_dir / "seeds").glob("004_*.txt")).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def corrected(tmp_path, southampton_seed, southampton, staff_user):
+    """The 2012 Southampton report ingested, 'Being healthy' corrected from good to outstanding."""
+    path = tmp_path / "southampton-2012.txt"
+    path.write_text(southampton_seed, encoding="utf-8")
+    ingest(path)
+    judgement = Judgement.objects.get(inspection__authority=southampton, area=BEING_HEALTHY)
+    assert judgement.grade == "good"
+    judgement.correct(grade="outstanding", reason="Checked against the report", user=staff_user)
+    return path
+
+
+def _corrections():
+    return list(
+        Judgement.objects.filter(is_corrected=True).values_list(
+            "area", "grade", "correction_reason"
+        )
+    )
+
+
+@pytest.mark.parametrize("times", [1, 100])
+def test_correction_survives_reingest_of_the_same_file(corrected, times):
+    before = _corrections()
+    for _ in range(times):
+        ingest(corrected)
+    assert (
+        _corrections() == before == [(BEING_HEALTHY, "outstanding", "Checked against the report")]
+    )
+
+
+@pytest.mark.parametrize("times", [1, 100])
+def test_correction_survives_reingest_of_a_changed_copy(
+    corrected, tmp_path, southampton_seed, times
+):
+    before = _corrections()
+    for i in range(times):
+        copy = tmp_path / f"copy-{i}.txt"  # different bytes, same report: parsed again in full
+        copy.write_text(southampton_seed + "\n" * (i + 1), encoding="utf-8")
+        ingest(copy)
+    assert _corrections() == before
+    judgement = Judgement.objects.get(area=BEING_HEALTHY)
+    assert (judgement.grade, judgement.parsed_grade, judgement.needs_review) == (
+        "outstanding",
+        "good",
+        False,
+    )
+
+
+def test_changed_parse_of_a_corrected_judgement_flags_it_and_keeps_the_correction(
+    corrected, tmp_path, southampton_seed
+):
+    lines = southampton_seed.splitlines(keepends=True)
+    rows = [i for i, line in enumerate(lines) if line.startswith("Being healthy\tgood")]
+    assert len(rows) == 1  # the record table row (the contents page lists the same label)
+    lines[rows[0]] = lines[rows[0]].replace("good", "inadequate")
+    reissued = tmp_path / "southampton-2012-reissued.txt"
+    reissued.write_text("".join(lines), encoding="utf-8")
+
+    ingest(reissued)
+
+    judgement = Judgement.objects.get(area=BEING_HEALTHY)
+    assert judgement.grade == "outstanding"  # the correction stands
+    assert judgement.is_corrected
+    assert judgement.needs_review
+    assert "inadequate" in judgement.review_reason and "outstanding" in judgement.review_reason
