@@ -1,63 +1,214 @@
-from django.contrib import admin
+"""Staff read everything; Grade editors correct grades and inspection metadata, with a reason.
+
+Judgements and inspections come from the ingest, so the admin neither adds nor deletes them, and
+every change goes through a correction form whose reason lands in the history.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import InspectionCorrectionForm, JudgementCorrectionForm, RevertForm
 from .models import Inspection, Judgement, SourceDocument
 
 
-class JudgementInline(admin.TabularInline):
-    model = Judgement
+class StaffReadsMixin:
+    """Every active staff member may read these pages; changing needs the model's permission."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+
+class CorrectionAdmin(StaffReadsMixin, SimpleHistoryAdmin):
+    """History with user, time and reason; no add, no delete, no revert-to-version."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring an old version would skip the reason; corrections use the change form.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        form.save_correction(request.user)
+
+    def get_fieldsets(self, request, obj=None):
+        if self.has_change_permission(request, obj):
+            return self.fieldsets
+        # A reader sees no empty reason box.
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f != "reason"]})
+            for name, opts in self.fieldsets
+        ]
+
+
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
-    fields = [
-        "area",
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+class JudgementInline(ReadOnlyInline):
+    model = Judgement
+    fields = ["area", "label", "grade", "parsed_grade", "is_corrected", "needs_review", "page"]
+    show_change_link = True
+
+
+class SourceDocumentInline(ReadOnlyInline):
+    model = SourceDocument
+    fields = ["file_name", "kind", "pages", "status", "ingested_at"]
+    show_change_link = True
+
+
+@admin.register(Inspection)
+class InspectionAdmin(CorrectionAdmin):
+    form = InspectionCorrectionForm
+    list_display = ["authority", "framework", "start_date", "end_date", "published", "needs_review"]
+    list_filter = ["framework", "needs_review", "authority__region"]
+    search_fields = ["authority__name", "authority__la_code", "lead_inspector"]
+    date_hierarchy = "start_date"
+    fieldsets = [
+        (None, {"fields": ["authority", "framework", ("start_date", "end_date"), "published"]}),
+        (None, {"fields": ["lead_inspector", "not_judged", "needs_review", "review_reason"]}),
+        ("Correction", {"fields": ["reason", "corrected_fields"]}),
+    ]
+    readonly_fields = [
+        "framework",
+        "not_judged",
+        "needs_review",
+        "review_reason",
+        "corrected_fields",
+    ]
+    history_list_display = ["corrected_fields"]
+    inlines = [JudgementInline, SourceDocumentInline]
+
+
+@admin.register(Judgement)
+class JudgementAdmin(CorrectionAdmin):
+    """The review queue: flagged judgements first, each with its evidence and its document."""
+
+    form = JudgementCorrectionForm
+    list_display = [
+        "inspection",
         "label",
         "grade",
         "parsed_grade",
         "is_corrected",
         "needs_review",
-        "page",
-        "line",
+        "review_reason",
+        "evidence",
+        "document_link",
     ]
-    readonly_fields = fields
-    can_delete = False
-    show_change_link = True
-
-
-class SourceDocumentInline(admin.TabularInline):
-    model = SourceDocument
-    extra = 0
-    fields = ["file_name", "kind", "pages", "status", "ingested_at"]
-    readonly_fields = fields
-    can_delete = False
-
-
-@admin.register(Inspection)
-class InspectionAdmin(SimpleHistoryAdmin):
-    list_display = ["authority", "framework", "start_date", "end_date", "published", "needs_review"]
-    list_filter = ["framework", "needs_review", "authority__region"]
-    search_fields = ["authority__name", "authority__la_code", "lead_inspector"]
-    date_hierarchy = "start_date"
-    autocomplete_fields = ["authority"]
-    inlines = [JudgementInline, SourceDocumentInline]
-
-
-@admin.register(Judgement)
-class JudgementAdmin(SimpleHistoryAdmin):
-    list_display = ["inspection", "area", "grade", "parsed_grade", "is_corrected", "needs_review"]
     list_filter = ["needs_review", "is_corrected", "framework", "grade", "area"]
     search_fields = ["inspection__authority__name", "label", "evidence_text", "review_reason"]
+    ordering = ["-needs_review", "inspection", "id"]
+    list_select_related = ["inspection__authority", "source_document"]
+    actions = ["confirm_as_parsed"]
+    fieldsets = [
+        (None, {"fields": ["inspection", "framework", "area", "label"]}),
+        ("Grade", {"fields": [("grade", "parsed_grade"), "grade_as_printed", "reason"]}),
+        (
+            "Correction",
+            {"fields": ["is_corrected", "correction_reason", ("corrected_by", "corrected_at")]},
+        ),
+        ("Review", {"fields": ["needs_review", "review_reason"]}),
+        ("Evidence", {"fields": ["document_link", ("page", "line"), "evidence_text"]}),
+    ]
     readonly_fields = [
+        "inspection",
         "framework",
+        "area",
+        "label",
         "parsed_grade",
-        "source_document",
+        "grade_as_printed",
+        "is_corrected",
+        "correction_reason",
+        "corrected_by",
+        "corrected_at",
+        "needs_review",
+        "review_reason",
+        "document_link",
         "page",
         "line",
         "evidence_text",
     ]
-    list_select_related = ["inspection__authority"]
+    history_list_display = ["grade", "parsed_grade", "is_corrected"]
+
+    @admin.display(description="Evidence")
+    def evidence(self, judgement):
+        where = f"p. {judgement.page}, l. {judgement.line}: " if judgement.page else ""
+        return where + Truncator(judgement.evidence_text).chars(120)
+
+    @admin.display(description="Source document")
+    def document_link(self, judgement):
+        document = judgement.source_document
+        if document is None:
+            return "—"
+        url = reverse("admin:inspections_sourcedocument_change", args=[document.pk])
+        return format_html('<a href="{}">{}</a>', url, document)
+
+    @admin.action(description="Confirm as parsed", permissions=["change"])
+    def confirm_as_parsed(self, request, queryset):
+        flagged = queryset.filter(needs_review=True)
+        for judgement in flagged:
+            judgement.confirm(user=request.user)
+        self.message_user(request, f"Confirmed {len(flagged)} judgements as parsed.")
+
+    def get_urls(self):
+        revert = path(
+            "<path:object_id>/revert/",
+            self.admin_site.admin_view(self.revert_view),
+            name="inspections_judgement_revert",
+        )
+        return [revert, *super().get_urls()]
+
+    def revert_view(self, request, object_id):
+        """Go back to the parsed grade in one step, with a reason (like the password view)."""
+        judgement = get_object_or_404(Judgement, pk=object_id)
+        if not self.has_change_permission(request, judgement):
+            raise PermissionDenied
+        change_url = reverse("admin:inspections_judgement_change", args=[judgement.pk])
+        if not judgement.is_corrected:
+            self.message_user(request, "This grade is not corrected.", messages.WARNING)
+            return redirect(change_url)
+        form = RevertForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            judgement.revert(reason=form.cleaned_data["reason"], user=request.user)
+            self.message_user(request, f"Reverted to the parsed grade: {judgement}.")
+            return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Revert to the parsed grade",
+            "opts": self.opts,
+            "original": judgement,
+            "form": form,
+            "change_url": change_url,
+        }
+        return render(request, "admin/inspections/judgement/revert.html", context)
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(admin.ModelAdmin):
+class SourceDocumentAdmin(StaffReadsMixin, admin.ModelAdmin):
     list_display = ["file_name", "kind", "inspection", "pages", "status", "ingested_at"]
     list_filter = ["kind", "status"]
     search_fields = ["file_name", "sha256", "path"]
