@@ -31,7 +31,7 @@ not in `authorities`.
 import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from inspections import frameworks as fw
@@ -172,6 +172,7 @@ TABLE_START_HEADERS = frozenset(
 PAGE_NUMBER_RE = re.compile(r"^\d{1,3}$")
 _DIGITS_RE = re.compile(r"\d+")
 MIN_TABLE_ROWS = 3
+HEADING_LOOKBACK = 4  # fragments (and lines) between a heading's label and its grade
 TITLE_BLOCK_LINES = 60
 
 # SLAC's record of main findings lists its safeguarding rows first; they end with equality and
@@ -428,6 +429,87 @@ def _judgement(framework: str, key: str, row: _Row, reason: str = "") -> FoundJu
     )
 
 
+def _headings(fragments, labels: frozenset[str]) -> list[tuple[str, str, int]]:
+    """SLAC and LAC grade each area again under its heading: "Staying safe  Grade 2 (good)".
+
+    Returns (normalised label, grade, fragment index) in document order. Only the "Grade N
+    (word)" form counts: the grade legend prints "Good (Grade 2)" and prose never uses it.
+    """
+    found = []
+    for k, frag in enumerate(fragments):
+        key = normalise(frag.text)
+        if not key.startswith("grade ") or key not in GRADE_CELLS:
+            continue
+        best = None
+        for m in range(1, HEADING_LOOKBACK + 1):
+            if k - m < 0 or frag.line - fragments[k - m].line > HEADING_LOOKBACK:
+                break
+            label = normalise(" ".join(f.text for f in fragments[k - m : k]))
+            if label in labels:
+                best = label
+        if best:
+            found.append((best, GRADE_CELLS[key], k))
+    return found
+
+
+def _by_order(sections: list[list[fw.Area]], labels: list[str]) -> list[str | None]:
+    """Area keys for labels printed in order through consecutive sections (None: out of order)."""
+    keys: list[str | None] = []
+    section, position = 0, 0
+    for label in labels:
+        order = [normalise(a.label) for a in sections[section]]
+        if label in order[position:]:
+            index = order.index(label, position)
+        elif section + 1 < len(sections) and label in [
+            normalise(a.label) for a in sections[section + 1]
+        ]:
+            section += 1
+            index = [normalise(a.label) for a in sections[section]].index(label)
+        else:
+            keys.append(None)
+            continue
+        keys.append(sections[section][index].key)
+        position = index + 1
+    return keys
+
+
+def _check_headings(framework, judgements, fragments, lines, paged) -> list[FoundJudgement]:
+    """Flag table grades that their in-text heading contradicts; add graded headings that the
+    table lacks, flagged, since their area comes from the order of headings alone."""
+    areas = fw.areas_for(framework)
+    if framework == fw.SLAC:
+        sections = [[a for a in areas if a.key.startswith(prefix)] for prefix in SLAC_SECTIONS]
+    else:
+        sections = [list(areas)]
+    headings = _headings(fragments, _labels(framework))
+    keys = _by_order(sections, [label for label, _grade, _k in headings])
+    by_area = {j.area: j for j in judgements}
+    result = list(judgements)
+    for (_label, grade, k), key in zip(headings, keys, strict=True):
+        if key is None:
+            continue
+        found = by_area.get(key)
+        if found is None:
+            frag = fragments[k]
+            row = _Row(
+                fw.area(framework, key).label,
+                grade,
+                " ".join(frag.text.split()),
+                _evidence(lines, frag.line, frag.line, paged),
+            )
+            result.append(
+                _judgement(framework, key, row, "graded only under its heading; the record "
+                           "table has no row for it")
+            )  # fmt: skip
+        elif found.grade != grade and not found.needs_review:
+            reason = (
+                f"the record table says {found.grade_as_printed!r}, the heading says "
+                f"{fragments[k].text.strip()!r}"
+            )
+            result[result.index(found)] = replace(found, needs_review=True, review_reason=reason)
+    return result
+
+
 def _slac(table: _Table) -> tuple[list[FoundJudgement], list[str], list[str]]:
     """Assign SLAC rows to sections by row order, not by the section headers printed.
 
@@ -652,6 +734,8 @@ def parse_document(
             found, not_judged, table_reasons = _slac(table)
         else:
             found, not_judged, table_reasons = _by_label(framework, table)
+        if framework in (fw.SLAC, fw.LAC):
+            found = _check_headings(framework, found, fragments, lines, paged)
         judgements.extend(found)
         reasons.extend(table_reasons)
         if framework == fw.SIF:
