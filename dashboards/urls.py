@@ -5,6 +5,8 @@ from . import views
 app_name = "dashboards"
 urlpatterns = [
     path("", views.compare, name="compare"),
+    path("grid/", views.grid, name="grid"),
+    path("export.csv", views.export_csv, name="export"),
     path("authorities/<slug:slug>/", views.authority_detail, name="authority"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection"),
 ]

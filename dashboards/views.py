@@ -1,28 +1,262 @@
+from collections import defaultdict
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from authorities.models import LocalAuthority, PeerGroup
-from inspections.models import Inspection
+from inspections import frameworks as fw
+from inspections.models import AreaStatus, Inspection, Judgement
+
+from . import charts
+from .export import write_csv
+from .filters import DEFAULT_GROUP, JudgementFilter, lineage_edges, with_predecessors
 
 
-@require_GET
+def dashboard_view(view):
+    """A read-only dashboard page: GET only, and behind login when settings.LOGIN_REQUIRED."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if settings.LOGIN_REQUIRED and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return require_GET(wrapper)
+
+
+def _filter_data(request):
+    """The query string; on a bare home page, the default peer group, shown in the form and URLs
+    so the view can be shared like any other."""
+    if request.GET or not PeerGroup.objects.filter(slug=DEFAULT_GROUP).exists():
+        return request.GET
+    data = QueryDict(mutable=True)
+    data["group"] = DEFAULT_GROUP
+    return data
+
+
+def _filtered(request, data=None):
+    data = _filter_data(request) if data is None else data
+    filterset = JudgementFilter(data, queryset=Judgement.objects.for_dashboard())
+    rows = list(filterset.qs) if filterset.is_valid() else []
+    return filterset, rows, data
+
+
+def _with(data, **params):
+    query = data.copy()
+    for key, value in params.items():
+        query[key] = value
+    return query.urlencode()
+
+
+def _lines(filterset, rows, inspections):
+    """Who is drawn: the map authority → line owner, the lines in order, and where lines join."""
+    edges = filterset.edges()
+    authorities = {j.inspection.authority_id: j.inspection.authority for j in rows}
+    authorities.update({i.authority_id: i.authority for i in inspections})
+    chosen = filterset.chosen()
+    universe = None
+    if chosen is not None:
+        authorities.update({a.pk: a for a in chosen})
+        universe = filterset.authority_ids()
+    present = {j.inspection.authority_id for j in rows} | {i.authority_id for i in inspections}
+    owner_of = charts.owners(present, edges, universe)
+    missing = set(owner_of.values()) - set(authorities)
+    authorities.update(LocalAuthority.objects.in_bulk(missing))
+    members = defaultdict(list)
+    for authority_id in sorted(present, key=lambda pk: authorities[pk].name):
+        members[owner_of[authority_id]].append(authorities[authority_id])
+    order = [a.pk for a in chosen if a.pk in members] if chosen else []
+    order += sorted((pk for pk in members if pk not in order), key=lambda pk: authorities[pk].name)
+    lines, joins = [], []
+    for index, pk in enumerate(order):
+        owner = authorities[pk]
+        lines.append((owner, charts.line_name(owner, members[pk]), charts.style(index)))
+        for earlier in members[pk]:
+            if earlier.pk != pk and earlier.existed_until:
+                day = earlier.existed_until + timezone.timedelta(days=1)
+                joins.append((day, f"{earlier.name} → {owner.name}, {day:%-d %b %Y}"))
+    return owner_of, authorities, lines, joins
+
+
+@dashboard_view
 def compare(request):
-    group = PeerGroup.objects.prefetch_related("authorities").first()
-    return render(request, "dashboards/compare.html", {"group": group})
-
-
-@require_GET
-def authority_detail(request, slug):
-    authority = get_object_or_404(LocalAuthority, slug=slug)
-    inspections = Inspection.objects.for_authority(authority).select_related("authority")
+    filterset, rows, data = _filtered(request)
+    today = timezone.localdate()
+    chart_list, figures = [], []
+    if filterset.is_valid():
+        inspections = list(filterset.inspections())
+        owner_of, authorities, lines, joins = _lines(filterset, rows, inspections)
+        subtitle = "Ofsted grades by inspection date: " + filterset.describe()
+        for theme in filterset.themes():
+            entries = charts.theme_entries(theme, rows, inspections, owner_of, authorities)
+            chart_id = f"chart-{theme}"
+            figures.append(
+                {
+                    "id": chart_id,
+                    "figure": charts.theme_figure(theme, entries, lines, joins, subtitle, today),
+                    "filename": f"ofsted-compare-{theme}-{today.isoformat()}",
+                }
+            )
+            chart_list.append(
+                {
+                    "id": chart_id,
+                    "theme": theme,
+                    "title": fw.THEMES[theme],
+                    "entries": entries,
+                    "judged": sum(not e.is_gap for e in entries),
+                    "notes": charts.gap_notes(entries),
+                    "csv_query": _with(data, theme=theme),
+                }
+            )
+    else:
+        lines = []
     return render(
         request,
-        "dashboards/authority_detail.html",
-        {"authority": authority, "inspections": inspections},
+        "dashboards/compare.html",
+        {
+            "filterset": filterset,
+            "charts": chart_list,
+            "chart_data": figures,
+            "lines": lines,
+            "query": data.urlencode(),
+            "judgement_count": len(rows),
+        },
     )
 
 
-@require_GET
+@dashboard_view
+def export_csv(request):
+    filterset, rows, data = _filtered(request)
+    today = timezone.localdate().isoformat()
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="ofsted-compare-{today}.csv"'},
+    )
+    if not filterset.is_valid():
+        response.status_code = 400
+    write_csv(response, rows)
+    return response
+
+
+@dashboard_view
+def grid(request):
+    filterset, rows, data = _filtered(request)
+    tables = []
+    if filterset.is_valid():
+        by_inspection = defaultdict(dict)
+        for j in rows:
+            by_inspection[j.inspection_id][j.area] = j
+        themes = set(filterset.themes())
+        area_filter = filterset.form.cleaned_data.get("area")
+        inspections = sorted(
+            filterset.inspections(), key=lambda i: (i.authority.name, i.start_date or i.end_date)
+        )
+        for framework, areas in fw.AREAS.items():
+            mine = [i for i in inspections if i.framework == framework]
+            columns = [
+                a
+                for a in areas
+                if (not area_filter or a.key == area_filter)
+                and (len(themes) == len(fw.THEMES) or a.theme in themes)
+            ]
+            if not mine or not columns:
+                continue
+            body = []
+            for inspection in mine:
+                judged = by_inspection[inspection.pk]
+                cells = []
+                for a in columns:
+                    status = inspection.area_status(a.key, judged_areas=judged)
+                    cells.append({"area": a, "judgement": judged.get(a.key), "status": status})
+                body.append({"inspection": inspection, "cells": cells})
+            tables.append(
+                {"framework": framework, "name": fw.FRAMEWORK_NAMES[framework], "columns": columns,
+                 "rows": body}
+            )  # fmt: skip
+    return render(
+        request,
+        "dashboards/grid.html",
+        {
+            "filterset": filterset,
+            "tables": tables,
+            "query": data.urlencode(),
+            "judgement_count": len(rows),
+            "statuses": AreaStatus,
+        },
+    )
+
+
+def _histories(judgements):
+    """Each judgement's history rows (who, when, why), newest first, in one query."""
+    history = defaultdict(list)
+    records = (
+        Judgement.history.filter(id__in=[j.pk for j in judgements])
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
+    for record in records:
+        history[record.id].append(record)
+    for j in judgements:
+        j.history_rows = history[j.pk]
+    return judgements
+
+
+def _inspections_with_judgements(inspections):
+    judgements = Judgement.objects.select_related("source_document", "corrected_by")
+    inspections = list(
+        inspections.prefetch_related(Prefetch("judgements", queryset=judgements), "documents")
+    )
+    _histories([j for i in inspections for j in i.judgements.all()])
+    return inspections
+
+
+@dashboard_view
+def authority_detail(request, slug):
+    authority = get_object_or_404(LocalAuthority, slug=slug)
+    ids = with_predecessors({authority.pk}, lineage_edges())
+    inspections = _inspections_with_judgements(
+        Inspection.objects.filter(authority__in=ids).for_dashboard()
+    )
+    predecessors = sorted(
+        {i.authority for i in inspections if i.authority_id != authority.pk}, key=str
+    )
+    successors = list(authority.successors.all())
+    return render(
+        request,
+        "dashboards/authority_detail.html",
+        {
+            "authority": authority,
+            "inspections": inspections,
+            "predecessors": predecessors,
+            "successors": successors,
+            "flagged": sum(j.needs_review for i in inspections for j in i.judgements.all()),
+            "corrected": sum(j.is_corrected for i in inspections for j in i.judgements.all()),
+        },
+    )
+
+
+@dashboard_view
 def inspection_detail(request, pk):
-    inspection = get_object_or_404(Inspection.objects.select_related("authority"), pk=pk)
-    return render(request, "dashboards/inspection_detail.html", {"inspection": inspection})
+    found = _inspections_with_judgements(
+        Inspection.objects.select_related("authority").filter(pk=pk)
+    )
+    if not found:
+        raise Http404("No such inspection.")
+    inspection = found[0]
+    judged = {j.area for j in inspection.judgements.all()}
+    unjudged = [
+        (a, inspection.area_status(a.key, judged_areas=judged))
+        for a in fw.areas_for(inspection.framework)
+        if a.key not in judged
+    ]
+    return render(
+        request,
+        "dashboards/inspection_detail.html",
+        {"inspection": inspection, "unjudged": unjudged},
+    )

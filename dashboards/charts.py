@@ -1,0 +1,285 @@
+"""From judgements to what a page draws: one table and one Plotly figure per harmonised theme.
+
+`theme_entries()` makes the rows of a theme's table: one per judgement on the theme, and one per
+graded inspection that has none, carrying the reason (a framework that did not judge the theme, a
+judgement printed as not judged, or one not found). `theme_figure()` draws exactly those rows, so
+the chart and the table beside it cannot disagree.
+"""
+
+import textwrap
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import plotly.graph_objects as go
+
+from inspections import frameworks as fw
+from inspections.models import AreaStatus, Framework
+
+# Okabe-Ito colours (safe for colour-blind readers), with a marker and dash per line as well, so
+# that no authority is told apart by colour alone.
+COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8a6100", "#000000", "#56B4E9"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "triangle-down", "star", "hexagon", "x"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash"]
+
+# When each graded framework inspected; the eras shaded on the date axis.
+ERAS = [
+    (fw.SLAC, date(2009, 6, 1), date(2012, 5, 31)),
+    (fw.LAC, date(2012, 6, 1), date(2013, 11, 10)),
+    (fw.SIF, date(2013, 11, 11), date(2017, 12, 31)),
+    (fw.ILACS, date(2018, 1, 1), None),
+]
+GAP_SCORE = 5
+SCALE = {
+    1: "Outstanding",
+    2: "Good",
+    3: "Requires improvement<br>or adequate",
+    4: "Inadequate",
+    GAP_SCORE: "Not judged",
+}
+SOURCE = (
+    "Source: Ofsted inspection reports on local authority children's services, via Ofsted Compare"
+)
+
+
+@dataclass
+class Entry:
+    """One row of a theme's table: a judgement, or a graded inspection with none on the theme."""
+
+    inspection: object
+    owner: object
+    judgement: object = None
+    note: str = ""
+    note_number: int = 0
+
+    @property
+    def date(self):
+        return self.inspection.start_date
+
+    @property
+    def authority(self):
+        return self.inspection.authority
+
+    @property
+    def is_gap(self):
+        return self.judgement is None
+
+    @property
+    def grade_words(self):
+        return self.judgement.grade_in_framework_words if self.judgement else "Not judged"
+
+
+def style(index):
+    return {
+        "colour": COLOURS[index % len(COLOURS)],
+        "symbol": SYMBOLS[index % len(SYMBOLS)],
+        "dash": DASHES[index % len(DASHES)],
+    }
+
+
+def owners(present_ids, edges, universe=None):
+    """Map each authority with inspections in view to the authority whose line draws them.
+
+    A predecessor's inspections continue the line of its successor when the successor is in view
+    (Poole on the line of Bournemouth, Christchurch and Poole). `edges` maps an authority id to its
+    successors' ids; `universe` is the set of ids in view, None when every authority is.
+    """
+    result = {}
+    for start in present_ids:
+        current, seen = start, {start}
+        while True:
+            ahead = [
+                s
+                for s in edges.get(current, [])
+                if s not in seen and (universe is None or s in universe)
+            ]
+            if not ahead:
+                break
+            current = ahead[0]
+            seen.add(current)
+        result[start] = current
+    return result
+
+
+def _gap_note(inspection, theme, themed_areas):
+    area = fw.theme_area(inspection.framework, theme)
+    note = fw.THEME_GAP_NOTES.get((inspection.framework, theme))
+    if area is None or note:
+        return note or f"{inspection.get_framework_display()} did not judge this theme."
+    status = inspection.area_status(area.key, judged_areas=themed_areas)
+    if status == AreaStatus.NOT_JUDGED:
+        return "The report printed this area as not judged."
+    return "No grade for this area was found in the documents (or it is filtered out)."
+
+
+def theme_entries(theme, judgements, inspections, owner_of, authorities):
+    """The rows of a theme's table, in date order. `owner_of` maps authority id → line owner id;
+    `authorities` maps id → LocalAuthority."""
+    entries, judged = [], set()
+    for j in judgements:
+        if fw.area(j.framework, j.area).theme == theme:
+            owner = authorities[owner_of[j.inspection.authority_id]]
+            entries.append(Entry(j.inspection, owner, judgement=j))
+            judged.add(j.inspection_id)
+    for inspection in inspections:
+        if inspection.pk in judged or inspection.authority_id not in owner_of:
+            continue
+        note = _gap_note(inspection, theme, set())
+        owner = authorities[owner_of[inspection.authority_id]]
+        entries.append(Entry(inspection, owner, note=note))
+    entries.sort(key=lambda e: (e.date or date.min, e.authority.name, e.is_gap))
+    notes = list(dict.fromkeys(e.note for e in entries if e.is_gap))
+    for e in entries:
+        if e.is_gap:
+            e.note_number = notes.index(e.note) + 1
+    return entries
+
+
+def gap_notes(entries):
+    """The distinct reasons for gaps in a theme's table, in the order their numbers were given."""
+    return list(dict.fromkeys(e.note for e in entries if e.is_gap))
+
+
+def _hover(entry):
+    i = entry.inspection
+    when = i.start_date.strftime("%-d %b %Y") if i.start_date else "undated"
+    if entry.is_gap:
+        detail, grade = "Not judged", entry.note
+    else:
+        j = entry.judgement
+        detail = j.label
+        grade = j.grade_in_framework_words + (" (corrected)" if j.is_corrected else "")
+    return [i.authority.name, i.get_framework_display(), when, detail, grade]
+
+
+HOVER = (
+    "<b>%{customdata[0]}</b><br>%{customdata[1]} · %{customdata[2]}<br>"
+    "%{customdata[3]}<br><b>%{customdata[4]}</b><extra></extra>"
+)
+
+
+def line_name(owner, members):
+    """'Poole → Bournemouth, Christchurch and Poole' when a line carries a predecessor."""
+    earlier = [a.name for a in members if a.pk != owner.pk]
+    return " → ".join([*earlier, owner.name]) if earlier else owner.name
+
+
+def theme_figure(theme, entries, lines, joins, subtitle, today):
+    """A Plotly figure (as a dict for json_script) of one theme.
+
+    `lines` is [(owner, name, style)] in drawing order; `joins` is [(date, text)] where a line
+    passes from a predecessor to its successor.
+    """
+    fig = go.Figure()
+    dates = [e.date for e in entries if e.date]
+    for owner, name, look in lines:
+        mine = [e for e in entries if e.owner.pk == owner.pk and e.date]
+        fig.add_trace(
+            go.Scatter(
+                x=[e.date.isoformat() for e in mine],
+                # A gap breaks the line: None, never a zero.
+                y=[None if e.is_gap else e.judgement.score for e in mine],
+                customdata=[_hover(e) for e in mine],
+                hovertemplate=HOVER,
+                name=name,
+                legendgroup=str(owner.pk),
+                mode="lines+markers",
+                connectgaps=False,
+                line={"color": look["colour"], "dash": look["dash"], "width": 2},
+                marker={"symbol": look["symbol"], "size": 11, "color": look["colour"]},
+            )
+        )
+        gaps = [e for e in mine if e.is_gap]
+        if gaps:
+            fig.add_trace(
+                go.Scatter(
+                    x=[e.date.isoformat() for e in gaps],
+                    y=[GAP_SCORE] * len(gaps),
+                    customdata=[_hover(e) for e in gaps],
+                    hovertemplate=HOVER,
+                    name=f"{name}: not judged",
+                    legendgroup=str(owner.pk),
+                    showlegend=False,
+                    mode="markers",
+                    marker={
+                        "symbol": f"{look['symbol']}-open",
+                        "size": 11,
+                        "color": look["colour"],
+                    },
+                )
+            )
+    first = min(dates, default=date(2009, 6, 1)) - timedelta(days=240)
+    last = max([*dates, today]) + timedelta(days=120)
+    for index, (framework, start, end) in enumerate(ERAS):
+        end = end or last
+        if end < first or start > last:
+            continue
+        start, end = max(start, first), min(end, last)
+        fig.add_vrect(
+            x0=start.isoformat(),
+            x1=end.isoformat(),
+            fillcolor="#e8e8e8" if index % 2 == 0 else "#f7f7f7",
+            opacity=1,
+            layer="below",
+            line_width=0,
+        )
+        fig.add_annotation(
+            x=(start + (end - start) / 2).isoformat(),
+            y=1.0,
+            yref="paper",
+            yanchor="bottom",
+            text=f"<b>{Framework(framework).label}</b>",
+            showarrow=False,
+            font={"size": 12, "color": "#333"},
+        )
+    for when, text in joins:
+        fig.add_vline(x=when.isoformat(), line={"color": "#555", "dash": "dot", "width": 1.5})
+        fig.add_annotation(
+            x=when.isoformat(),
+            y=GAP_SCORE,
+            text="<br>".join(textwrap.wrap(text, 26)),
+            showarrow=False,
+            xanchor="left",
+            align="left",
+            font={"size": 11, "color": "#333"},
+            bgcolor="rgba(255,255,255,0.85)",
+        )
+    fig.add_hline(y=GAP_SCORE - 0.5, line={"color": "#999", "width": 1})
+    fig.add_annotation(
+        x=0,
+        y=-0.36,
+        xref="paper",
+        yref="paper",
+        xanchor="left",
+        yanchor="top",
+        align="left",
+        showarrow=False,
+        text=f"{SOURCE}.<br>Drawn {today.strftime('%-d %B %Y')}. "
+        "Grades in each framework's own words; the 1-4 scale is for drawing only.",
+        font={"size": 10, "color": "#444"},
+    )
+    fig.update_layout(
+        title={"text": fw.THEMES[theme], "subtitle": {"text": subtitle}, "x": 0.01},
+        template="none",
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        font={"family": "system-ui, sans-serif", "size": 13, "color": "#1b1b1b"},
+        margin={"l": 20, "r": 20, "t": 90, "b": 150},
+        height=500,
+        hovermode="closest",
+        legend={"orientation": "h", "y": -0.08, "x": 0, "yanchor": "top"},
+        xaxis={
+            "type": "date",
+            "range": [first.isoformat(), last.isoformat()],
+            "showgrid": False,
+        },
+        yaxis={
+            "range": [GAP_SCORE + 0.5, 0.5],
+            "tickvals": list(SCALE),
+            "ticktext": list(SCALE.values()),
+            "gridcolor": "#d0d0d0",
+            "zeroline": False,
+            "fixedrange": True,
+            "automargin": True,
+        },
+    )
+    return fig.to_plotly_json()

@@ -1,0 +1,204 @@
+"""The one filterset behind every dashboard page: it feeds the chart, the table and the CSV.
+
+Choosing authorities: the authorities picked by name, the members of a peer group and the
+statistical neighbours of an authority add up; a region narrows them (or, alone, picks every
+authority in it). An authority brings its predecessors' inspections with it, shown as theirs, so
+Bournemouth, Christchurch and Poole carries Poole's record from before 1 April 2019.
+"""
+
+import django_filters
+from django import forms
+
+from authorities.models import LocalAuthority, PeerGroup, StatisticalNeighbour
+from inspections import frameworks as fw
+from inspections.models import Area, Framework, Inspection, Judgement, Theme
+
+DEFAULT_GROUP = "hampshire-and-peers"
+
+
+def _regions(request=None):
+    regions = LocalAuthority.objects.exclude(region="").values_list("region", flat=True)
+    return [(r, r) for r in regions.distinct().order_by("region")]
+
+
+def lineage_edges():
+    """{authority id: [successor ids]} for every authority: one query, however many there are."""
+    edges = {}
+    for old, new in LocalAuthority.successors.through.objects.values_list(
+        "from_localauthority", "to_localauthority"
+    ):
+        edges.setdefault(old, []).append(new)
+    return edges
+
+
+def with_predecessors(ids, edges):
+    """The ids plus every authority that became one of them, however many steps back."""
+    found, frontier = set(ids), set(ids)
+    while frontier:
+        frontier = {old for old, news in edges.items() if set(news) & frontier} - found
+        found |= frontier
+    return found
+
+
+class JudgementForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("neighbours_of") and not cleaned.get("neighbour_model"):
+            self.add_error(
+                "neighbour_model", "Choose which DfE statistical neighbour model to use."
+            )
+        if cleaned.get("neighbour_model") and not cleaned.get("neighbours_of"):
+            self.add_error("neighbours_of", "Choose the authority whose neighbours to show.")
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The end of the date range is before its start.")
+        return cleaned
+
+
+def _unfiltered(queryset, name, value):
+    # Authority choices add up, so they are applied together in filter_queryset.
+    return queryset
+
+
+class JudgementFilter(django_filters.FilterSet):
+    authority = django_filters.ModelMultipleChoiceFilter(
+        queryset=LocalAuthority.objects.all(),
+        to_field_name="slug",
+        label="Authorities",
+        method=_unfiltered,
+    )
+    group = django_filters.ModelChoiceFilter(
+        queryset=PeerGroup.objects.all(),
+        to_field_name="slug",
+        label="Peer group",
+        method=_unfiltered,
+    )
+    neighbours_of = django_filters.ModelChoiceFilter(
+        queryset=LocalAuthority.objects.all(),
+        to_field_name="slug",
+        label="Statistical neighbours of",
+        method=_unfiltered,
+    )
+    neighbour_model = django_filters.ChoiceFilter(
+        choices=StatisticalNeighbour.ModelVersion.choices,
+        label="Neighbour model",
+        method=_unfiltered,
+    )
+    region = django_filters.ChoiceFilter(choices=_regions, label="Region", method=_unfiltered)
+    framework = django_filters.MultipleChoiceFilter(choices=Framework.choices, label="Frameworks")
+    theme = django_filters.ChoiceFilter(choices=Theme.choices, label="Theme", method="filter_theme")
+    area = django_filters.ChoiceFilter(choices=Area.choices, label="Judgement area")
+    start = django_filters.DateFilter(
+        field_name="inspection__start_date",
+        lookup_expr="gte",
+        label="Inspected from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end = django_filters.DateFilter(
+        field_name="inspection__start_date",
+        lookup_expr="lte",
+        label="Inspected to",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Judgement
+        fields = []
+        form = JudgementForm
+
+    def filter_theme(self, queryset, name, value):
+        return queryset.for_theme(value)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        ids = self.authority_ids()
+        if ids is not None:
+            queryset = queryset.for_authorities(ids)
+        return queryset
+
+    # The authorities the user chose, worked out once per request from the cleaned form.
+
+    def chosen(self):
+        """The authorities chosen (before their predecessors are added), focus first; None when
+        no authority filter is set, which means every authority."""
+        if hasattr(self, "_chosen"):
+            return self._chosen
+        data = self.form.cleaned_data
+        picked = list(data.get("authority") or [])
+        group = data.get("group")
+        if group:
+            members = list(group.authorities.all())
+            members.sort(key=lambda a: (a.pk != group.focus_id, a.name))
+            picked += members
+        if data.get("neighbours_of") and data.get("neighbour_model"):
+            centre = data["neighbours_of"]
+            links = StatisticalNeighbour.objects.filter(
+                authority=centre, model_version=data["neighbour_model"]
+            ).select_related("neighbour")
+            picked += [centre] + [link.neighbour for link in links]
+        region = data.get("region")
+        if region and picked:
+            picked = [a for a in picked if a.region == region]
+        elif region:
+            picked = list(LocalAuthority.objects.filter(region=region))
+        elif not (data.get("authority") or group or data.get("neighbours_of")):
+            picked = None
+        if picked is not None:
+            picked = list({a.pk: a for a in picked}.values())
+        self._chosen = picked
+        return picked
+
+    def authority_ids(self):
+        """Ids of the chosen authorities and their predecessors, or None for every authority."""
+        chosen = self.chosen()
+        if chosen is None:
+            return None
+        return with_predecessors({a.pk for a in chosen}, self.edges())
+
+    def edges(self):
+        if not hasattr(self, "_edges"):
+            self._edges = lineage_edges()
+        return self._edges
+
+    def inspections(self):
+        """The graded inspections in view, for showing where a theme was not judged."""
+        data = self.form.cleaned_data
+        inspections = Inspection.objects.graded().select_related("authority")
+        ids = self.authority_ids()
+        if ids is not None:
+            inspections = inspections.filter(authority__in=ids)
+        if data.get("framework"):
+            inspections = inspections.filter(framework__in=data["framework"])
+        if data.get("start"):
+            inspections = inspections.filter(start_date__gte=data["start"])
+        if data.get("end"):
+            inspections = inspections.filter(start_date__lte=data["end"])
+        return inspections.order_by("start_date", "authority__name", "id")
+
+    def themes(self):
+        """The themes in view: the one chosen, the one an area belongs to, or all of them."""
+        data = self.form.cleaned_data
+        if data.get("theme"):
+            return [data["theme"]]
+        if data.get("area"):
+            themes = {
+                a.theme for areas in fw.AREAS.values() for a in areas if a.key == data["area"]
+            }
+            return [t for t in fw.THEMES if t in themes]
+        return list(fw.THEMES)
+
+    def describe(self):
+        """A sentence saying which authorities are in view, with the neighbour model named."""
+        data = self.form.cleaned_data
+        parts = []
+        if data.get("group"):
+            parts.append(f"the peer group {data['group'].name}")
+        if data.get("neighbours_of") and data.get("neighbour_model"):
+            version = StatisticalNeighbour.ModelVersion(data["neighbour_model"]).label
+            parts.append(f"the statistical neighbours of {data['neighbours_of'].name} ({version})")
+        if data.get("authority"):
+            parts.append(", ".join(a.name for a in data["authority"]))
+        text = "; ".join(parts) if parts else "every authority"
+        if data.get("region"):
+            text += f", in {data['region']}"
+        return text

@@ -1,0 +1,53 @@
+// Draws the figures the server built (json_script "chart-data") and wires the download buttons.
+// Everything a chart shows is also in the table beside it.
+(function () {
+  "use strict";
+  var source = document.getElementById("chart-data");
+  if (!source || typeof Plotly === "undefined") return;
+  var charts = JSON.parse(source.textContent);
+  var IMAGE = { width: 1100, height: 560 };
+  var filenames = {};
+
+  function download(id, format) {
+    var el = document.getElementById(id);
+    return Plotly.downloadImage(el, {
+      format: format, filename: filenames[id], width: IMAGE.width, height: IMAGE.height, scale: format === "png" ? 2 : 1
+    });
+  }
+
+  charts.forEach(function (chart) {
+    var el = document.getElementById(chart.id);
+    if (!el) return;
+    filenames[chart.id] = chart.filename;
+    Plotly.newPlot(el, chart.figure.data, chart.figure.layout, {
+      responsive: true,
+      displaylogo: false,
+      modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
+      toImageButtonOptions: {
+        format: "png", filename: chart.filename, width: IMAGE.width, height: IMAGE.height, scale: 2
+      },
+      modeBarButtonsToAdd: [{
+        name: "downloadSvg",
+        title: "Download plot as SVG",
+        icon: Plotly.Icons.disk,
+        click: function () { download(chart.id, "svg"); }
+      }]
+    }).then(function () { el.setAttribute("data-drawn", "true"); });
+  });
+
+  document.querySelectorAll("button[data-download]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      download(button.getAttribute("data-chart"), button.getAttribute("data-download"));
+    });
+  });
+
+  // A4 portrait: draw each chart at the printable width, then give it back to the window.
+  function resizeAll(width) {
+    charts.forEach(function (chart) {
+      var el = document.getElementById(chart.id);
+      if (el && el.getAttribute("data-drawn")) Plotly.relayout(el, { width: width, autosize: !width });
+    });
+  }
+  window.addEventListener("beforeprint", function () { resizeAll(680); });
+  window.addEventListener("afterprint", function () { resizeAll(null); });
+})();

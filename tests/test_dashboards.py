@@ -1,0 +1,268 @@
+import json
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from authorities.models import LocalAuthority
+from inspections import frameworks as fw
+from tests.factories import make_document, make_inspection, make_judgement
+
+
+@pytest.fixture
+def peer_record(hampshire, poole, bcp, southampton):
+    """A small record of the Hampshire peer group across two frameworks and Poole's merger."""
+    h_slac = make_inspection(hampshire, framework="SLAC", start_date=date(2011, 6, 27))
+    make_judgement(h_slac, area="safeguarding.overall_effectiveness", grade="good")
+    make_judgement(h_slac, area="looked_after_children.overall_effectiveness", grade="adequate")
+    h_ilacs = make_inspection(hampshire, framework="ILACS", start_date=date(2019, 4, 29))
+    make_judgement(h_ilacs, grade="outstanding")
+    make_judgement(h_ilacs, area="help_and_protection", label="Help and protection")
+    p_slac = make_inspection(poole, framework="SLAC", start_date=date(2011, 10, 31))
+    make_judgement(p_slac, area="safeguarding.overall_effectiveness", grade="adequate")
+    b_ilacs = make_inspection(bcp, framework="ILACS", start_date=date(2021, 12, 6))
+    make_judgement(b_ilacs, grade="inadequate")
+    s_ilacs = make_inspection(southampton, framework="ILACS", start_date=date(2019, 11, 18))
+    make_judgement(s_ilacs, grade="requires_improvement")
+    return {"h_slac": h_slac, "h_ilacs": h_ilacs, "p_slac": p_slac, "b_ilacs": b_ilacs}
+
+
+def _figures(response):
+    html = response.content.decode()
+    start = html.index('<script id="chart-data" type="application/json">')
+    start = html.index(">", start) + 1
+    charts = json.loads(html[start : html.index("</script>", start)])
+    return {c["id"].removeprefix("chart-"): c["figure"] for c in charts}
+
+
+def _lines(figure):
+    return {t["name"]: t for t in figure["data"] if t.get("showlegend") is not False}
+
+
+def test_home_page_draws_hampshire_and_peers_one_chart_per_theme(client, peer_record):
+    response = client.get(reverse("dashboards:compare"))
+    assert response.status_code == 200
+    figures = _figures(response)
+    assert list(figures) == list(fw.THEMES)
+    names = list(_lines(figures["overall"]))
+    assert names == [
+        "Hampshire",
+        "Poole → Bournemouth, Christchurch and Poole",
+        "Southampton",
+    ]
+    assert 'value="hampshire-and-peers" selected' in response.content.decode()
+
+
+def test_poole_line_continues_as_bcp_marked_at_the_join(client, peer_record):
+    figure = _figures(client.get("/"))["help_and_protection"]
+    line = _lines(figure)["Poole → Bournemouth, Christchurch and Poole"]
+    assert [c[0] for c in line["customdata"]] == ["Poole", "Bournemouth, Christchurch and Poole"]
+    assert line["x"] == ["2011-10-31", "2021-12-06"]
+    joins = [s for s in figure["layout"]["shapes"] if s["type"] == "line" and s["x0"] == s["x1"]]
+    assert [s["x0"] for s in joins] == ["2019-04-01"]
+    assert any("Poole →" in a["text"] and "1 Apr 2019" in a["text"].replace("<br>", " ")
+               for a in figure["layout"]["annotations"])  # fmt: skip
+
+
+def test_hover_gives_framework_label_and_grade_in_the_frameworks_words(client, peer_record):
+    figures = _figures(client.get("/"))
+    southampton = _lines(figures["overall"])["Southampton"]
+    assert southampton["customdata"] == [
+        ["Southampton", "ILACS", "18 Nov 2019", "Overall effectiveness",
+         "Requires improvement to be good"]
+    ]  # fmt: skip
+    poole = _lines(figures["help_and_protection"])["Poole → Bournemouth, Christchurch and Poole"]
+    assert poole["customdata"][0][1] == "SLAC"
+    assert poole["customdata"][0][4] == "Adequate"
+
+
+def test_theme_a_framework_did_not_judge_is_a_gap_with_its_note(client, peer_record):
+    response = client.get("/")
+    figure = _figures(response)["overall"]
+    hampshire = _lines(figure)["Hampshire"]
+    # The SLAC inspection breaks the line instead of drawing a zero ...
+    assert hampshire["x"] == ["2011-06-27", "2019-04-29"]
+    assert hampshire["y"] == [None, 1]
+    # ... and shows as an open marker on the "Not judged" row, with the reason.
+    gaps = [t for t in figure["data"] if t["name"] == "Hampshire: not judged"]
+    assert gaps[0]["y"] == [5]
+    assert gaps[0]["customdata"][0][4] == fw.THEME_GAP_NOTES[(fw.SLAC, "overall")]
+    assert fw.THEME_GAP_NOTES[(fw.SLAC, "overall")] in response.content.decode()
+
+
+def test_lines_differ_by_marker_and_dash_not_colour_alone(client, peer_record):
+    lines = list(_lines(_figures(client.get("/"))["overall"]).values())
+    assert len({t["marker"]["symbol"] for t in lines}) == len(lines)
+    assert len({t["line"]["dash"] for t in lines}) == len(lines)
+
+
+def test_framework_eras_are_marked_on_the_date_axis(client, peer_record):
+    layout = _figures(client.get("/"))["overall"]["layout"]
+    labels = {a["text"] for a in layout["annotations"] if a.get("yref") == "paper"}
+    assert {"<b>SLAC</b>", "<b>SIF</b>", "<b>ILACS</b>"} <= labels
+    assert "Source:" in " ".join(a["text"] for a in layout["annotations"])
+
+
+def test_framework_filter_narrows_chart_and_table(client, peer_record):
+    response = client.get("/", {"group": "hampshire-and-peers", "framework": "ILACS"})
+    html = response.content.decode()
+    assert response.context["judgement_count"] == 4
+    overall = _lines(_figures(response)["overall"])
+    assert overall["Hampshire"]["x"] == ["2019-04-29"]
+    assert "27 Jun 2011" not in html
+
+
+def test_theme_filter_draws_only_that_theme(client, peer_record):
+    response = client.get("/", {"group": "hampshire-and-peers", "theme": "children_in_care"})
+    assert list(_figures(response)) == ["children_in_care"]
+    assert response.context["judgement_count"] == 1
+
+
+def test_invalid_filter_is_reported_and_shows_nothing(client, peer_record):
+    response = client.get("/", {"group": "hampshire-and-peers", "start": "last tuesday"})
+    assert response.status_code == 200
+    assert response.context["judgement_count"] == 0
+    assert "Enter a valid date." in response.content.decode()
+
+
+def test_neighbours_need_a_model_version_and_name_it(client, peer_record, hampshire):
+    missing = client.get("/", {"neighbours_of": "hampshire"})
+    assert "Choose which DfE statistical neighbour model" in missing.content.decode()
+    response = client.get("/", {"neighbours_of": "hampshire", "neighbour_model": "current"})
+    assert "statistical neighbours of Hampshire (Current DfE model)" in response.content.decode()
+    drawn = set(_lines(_figures(response)["overall"]))
+    assert "Hampshire" in drawn
+    assert "Southampton" not in drawn  # not one of Hampshire's current neighbours in the data
+
+
+def test_authorities_chosen_by_name(client, peer_record):
+    response = client.get("/", {"authority": ["southampton", "poole"]})
+    lines = _lines(_figures(response)["help_and_protection"])
+    # Poole alone: its successor is not chosen, so the line stops at Poole.
+    assert lines["Poole"]["x"] == ["2011-10-31"]
+    # Southampton's ILACS inspection has no help-and-protection grade: a gap, not a point.
+    assert lines["Southampton"]["y"] == [None]
+    gaps = [t for t in _figures(response)["help_and_protection"]["data"]
+            if t["name"] == "Southampton: not judged"]  # fmt: skip
+    assert "No grade for this area was found" in gaps[0]["customdata"][0][4]
+
+
+def test_region_alone_picks_its_authorities(client, peer_record):
+    response = client.get("/", {"region": "South West"})
+    assert set(_lines(_figures(response)["overall"])) == {
+        "Poole → Bournemouth, Christchurch and Poole"
+    }
+
+
+def test_grid_shows_every_area_of_each_framework_as_words(client, peer_record):
+    response = client.get(reverse("dashboards:grid"), {"group": "hampshire-and-peers"})
+    html = response.content.decode()
+    frameworks = [t["framework"] for t in response.context["tables"]]
+    assert frameworks == ["SLAC", "ILACS"]
+    assert "Requires improvement to be good" in html
+    assert "Graded by the framework but not found in the documents" in html
+
+
+def test_authority_page_shows_evidence_corrections_history_and_ungraded_events(
+    client, hampshire, staff_user
+):
+    document = make_document(file_name="hampshire-2019.pdf", pages=30)
+    inspection = make_inspection(hampshire, start_date=date(2019, 4, 29))
+    judgement = make_judgement(
+        inspection,
+        grade="good",
+        source_document=document,
+        page=3,
+        line=14,
+        evidence_text="Overall effectiveness: Good",
+        needs_review=True,
+        review_reason="Two grades on the page",
+    )
+    judgement.correct(grade="outstanding", reason="The table says outstanding", user=staff_user)
+    make_inspection(hampshire, framework="FOCUSED_VISIT", start_date=date(2021, 3, 1))
+    html = client.get(hampshire.get_absolute_url()).content.decode()
+    assert "hampshire-2019.pdf, page 3, line 14" in html
+    assert "Overall effectiveness: Good" in html
+    assert "Two grades on the page" in html
+    assert "Parsed as: Good" in html
+    assert "corrected" in html
+    assert "The table says outstanding" in html
+    assert "by staff" in html
+    assert "Focused visit" in html and "Ungraded" in html
+
+
+def test_successor_page_includes_predecessor_inspections_as_theirs(client, peer_record, bcp):
+    response = client.get(bcp.get_absolute_url())
+    authorities = [i.authority.name for i in response.context["inspections"]]
+    assert authorities == ["Poole", "Bournemouth, Christchurch and Poole"]
+    assert "(Poole)" in response.content.decode()
+
+
+def test_inspection_page_lists_judgements_documents_and_missing_areas(client, peer_record):
+    inspection = peer_record["h_ilacs"]
+    make_document(inspection=inspection, file_name="50012345.pdf")
+    html = client.get(inspection.get_absolute_url()).content.decode()
+    assert "50012345.pdf" in html
+    assert "Outstanding" in html
+    assert "The impact of leaders" in html  # graded by ILACS, absent here
+
+
+@pytest.mark.parametrize("url", ["/", "/grid/", "/export.csv", "/authorities/hampshire/"])
+def test_login_required_setting_puts_dashboards_behind_login(client, settings, hampshire, url,
+                                                             staff_user):  # fmt: skip
+    settings.LOGIN_REQUIRED = True
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+    client.force_login(staff_user)
+    assert client.get(url).status_code == 200
+
+
+def test_dashboards_are_open_by_default(client, hampshire):
+    assert client.get("/").status_code == 200
+
+
+def test_post_is_refused(client, hampshire):
+    assert client.post("/").status_code == 405
+
+
+def _many(count):
+    """One ILACS inspection with two judgements for each of `count` authorities, and `count`
+    inspections of Hampshire."""
+    chosen = list(LocalAuthority.objects.order_by("la_code")[:count])
+    hampshire = LocalAuthority.objects.get(la_code="850")
+    for authority in chosen:
+        inspection = make_inspection(authority, start_date=date(2019, 1, 7))
+        make_judgement(inspection)
+        make_judgement(inspection, area="help_and_protection", label="Help and protection")
+    for n in range(count):
+        make_judgement(
+            make_inspection(
+                hampshire,
+                framework="SIF",
+                start_date=date(2014, 1, 1 + n % 28).replace(year=2014 + n // 28),
+            )
+        )  # noqa: E501
+    return chosen
+
+
+@pytest.mark.parametrize("count", [1, 150])
+def test_queries_per_page_do_not_grow_with_authorities_or_inspections(
+    client, authorities, count, django_assert_max_num_queries
+):
+    chosen = _many(count)
+    slugs = [a.slug for a in chosen]
+    inspection = chosen[0].inspections.first()
+    pages = [
+        ("/", {"authority": slugs}),
+        ("/", {}),
+        ("/", {"region": "South East"}),
+        ("/grid/", {"authority": slugs}),
+        ("/grid/", {}),
+        ("/export.csv", {"authority": slugs}),
+        ("/authorities/hampshire/", {}),
+        (inspection.get_absolute_url(), {}),
+    ]
+    for url, params in pages:
+        with django_assert_max_num_queries(12):
+            assert client.get(url, params).status_code == 200
