@@ -169,3 +169,4 @@ def test_plain_staff_user_reads_inspections_queue_and_history(client, staff_user
     ]
 
     assert [client.get(url).status_code for url in pages] == [200, 200, 200, 200]
+    assert _url("judgement_changelist") in client.get(reverse("admin:index")).content.decode()
