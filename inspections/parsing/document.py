@@ -137,18 +137,21 @@ PAPER_DATES_RE = re.compile(
 PAPER_PUBLISHED_RE = re.compile(r"\bpublished by Ofsted on\s+(?P<date>[^.]{6,30}?\d{4})", re.I)
 
 _RI = r"requires?\s+improvement(?:\s+to\s+be\s+good)?"
+# A sentence judgement ends with its line: the grade descriptions at the end of SIF reports go on
+# in lower case ("... is outstanding" / "if it leads the way").
+_ENDS = r"(?!\n[ \t]*(?-i:[a-z]))"
 # SIF: "The overall judgement is good" / "... is that children's services require improvement".
 SIF_OVERALL_RE = re.compile(
     rf"^[ \t]*(?P<label>The overall judgement is\b[^\n.]{{0,60}}?(?:\n[^\n.]{{0,60}}?)?"
-    rf"\b(?P<grade>outstanding|good|inadequate|{_RI}))[ \t]*\.?[ \t]*$",
+    rf"\b(?P<grade>outstanding|good|inadequate|{_RI}))[ \t]*\.?[ \t]*${_ENDS}",
     re.I | re.M,
 )
 # The LSCB sentence as a heading or summary line; "An LSCB requires improvement if" (the grade
-# descriptions) and "... is good because:" do not end the line and so do not match.
+# descriptions) and "... is good because:" do not match.
 LSCB_RE = re.compile(
     rf"^[ \t]*(?P<label>(?:The effectiveness of the|The) Local Safeguarding Children\s+Board"
     rf"(?:\s+\(LSCB\))?\s+(?:(?:is|are)\s+(?P<grade>outstanding|good|inadequate)|"
-    rf"(?P<ri>{_RI})))[ \t]*\.?[ \t]*$",
+    rf"(?P<ri>{_RI})))[ \t]*\.?[ \t]*${_ENDS}",
     re.I | re.M,
 )
 

@@ -1,0 +1,97 @@
+"""SIF: the summary table, the overall sentence and the LSCB review in the same report."""
+
+from datetime import date
+
+from tests.fixtures.parsing import fixture_text, grades, parse_pages, parse_text
+
+
+def _pages():
+    # The same report as PDF pages: page 1 the title and table, page 2 the LSCB, 3 the team.
+    text = fixture_text("sif.txt")
+    first, rest = text.split("The Local Safeguarding Children Board (LSCB)\n")
+    lscb, team = rest.split("The inspection team\n")
+    return [first, "The Local Safeguarding Children Board (LSCB)\n" + lscb, team]
+
+
+def test_reads_table_overall_sentence_and_lscb():
+    doc = parse_text(fixture_text("sif.txt"))
+    assert doc.framework == "SIF"
+    assert grades(doc) == {
+        "overall_effectiveness": "requires_improvement",
+        "help_and_protection": "requires_improvement",
+        "looked_after_and_permanence": "good",
+        "adoption": "good",
+        "care_leavers": "inadequate",
+        "leadership_management_governance": "requires_improvement",
+        "lscb": "requires_improvement",
+    }
+    assert doc.review_reasons == ()
+
+
+def test_sentence_labels_are_printed_sentences():
+    doc = parse_text(fixture_text("sif.txt"))
+    labels = {j.area: j.label for j in doc.judgements}
+    assert labels["overall_effectiveness"] == (
+        "The overall judgement is that children’s services require improvement"
+    )
+    assert labels["lscb"] == "The Local Safeguarding Children Board requires improvement"
+    # A label wrapped around its grade ("...achieving" / "Good" / "permanence") is whole.
+    assert labels["looked_after_and_permanence"] == (
+        "2. Children looked after and achieving permanence"
+    )
+
+
+def test_title_block_and_team_section():
+    doc = parse_text(fixture_text("sif.txt"))
+    assert doc.authority_code == "999"
+    assert (doc.inspection_start, doc.inspection_end) == (date(2015, 3, 3), date(2015, 3, 25))
+    assert doc.published == date(2015, 5, 1)
+    # Named under "The inspection team"; the deputy is not the lead.
+    assert doc.lead_inspector == "Ben Example"
+
+
+def test_grade_descriptions_are_not_judgements():
+    # "The Local Safeguarding Children Board is outstanding / if it leads the way" is a grade
+    # description; it must neither replace the LSCB grade nor contradict it.
+    doc = parse_text(fixture_text("sif.txt"))
+    lscb = next(j for j in doc.judgements if j.area == "lscb")
+    assert (lscb.grade, lscb.needs_review) == ("requires_improvement", False)
+
+
+def test_evidence_is_by_page_for_pdfs():
+    doc = parse_pages(_pages())
+    pages = {j.area: j.evidence.page for j in doc.judgements}
+    assert pages["lscb"] == 2
+    assert pages["overall_effectiveness"] == 1
+    assert pages["adoption"] == 1
+    assert all(j.evidence.line is None for j in doc.judgements)
+
+
+def test_lscb_sentences_that_disagree_are_flagged():
+    pages = _pages()
+    pages[1] += "The Local Safeguarding Children Board is good\n"
+    doc = parse_pages(pages)
+    lscb = next(j for j in doc.judgements if j.area == "lscb")
+    assert lscb.needs_review
+    assert lscb.grade == "requires_improvement"  # the first, the section heading
+
+
+def test_lscb_grade_on_the_next_line_of_the_summary():
+    text = fixture_text("sif.txt").replace(
+        "The overall judgement is that children’s services require\nimprovement\n",
+        "The overall judgement is good\n"
+        "The effectiveness of the Local Safeguarding Children Board (LSCB) is\ngood\n",
+    )
+    doc = parse_text(text)
+    assert grades(doc)["overall_effectiveness"] == "good"
+    lscb = next(j for j in doc.judgements if j.area == "lscb")
+    assert lscb.label == "The effectiveness of the Local Safeguarding Children Board (LSCB) is good"
+    assert lscb.grade == "good"
+    assert lscb.needs_review  # the later section heading says "requires improvement"
+
+
+def test_missing_overall_sentence_is_a_review_reason():
+    text = fixture_text("sif.txt").replace("The overall judgement is that", "In short,")
+    doc = parse_text(text)
+    assert "overall_effectiveness" not in grades(doc)
+    assert any("overall_effectiveness" in r for r in doc.review_reasons)
