@@ -254,7 +254,7 @@ def theme_figure(theme, entries, lines, joins, subtitle, today):
         align="left",
         showarrow=False,
         text=f"{SOURCE}.<br>Drawn {today.strftime('%-d %B %Y')}. "
-        "Grades in each framework's own words; the 1-4 scale is for drawing only.",
+        "Grades in each framework's own words; 1-4 scale for drawing only.",
         font={"size": 10, "color": "#444"},
     )
     fig.update_layout(

@@ -1,0 +1,135 @@
+"""What an analyst sees in a real browser: charts drawn, filters in the URL, CSV = table,
+evidence on the authority page, downloads, keyboard and axe-core checks."""
+
+import csv
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _open(page, live_server, path):
+    page.goto(live_server.url + path)
+    return page
+
+
+def _wait_for_charts(page):
+    page.wait_for_selector(".plot[data-drawn]", timeout=15000)
+
+
+def test_compare_page_draws_hampshire_poole_bcp_and_southampton(
+    page, live_server, demo_data, screenshot
+):
+    _open(page, live_server, "/")
+    _wait_for_charts(page)
+    assert page.evaluate("typeof Plotly") == "object"
+    legend = page.locator("#chart-overall .legendtext").all_text_contents()
+    assert legend == [
+        "Hampshire",
+        "Poole → Bournemouth, Christchurch and Poole",
+        "Southampton",
+    ]
+    assert page.locator(".plot[data-drawn]").count() == 7
+    # Markers are drawn, one symbol per line.
+    assert page.locator("#chart-overall .scatterlayer .point").count() >= 6
+    # No request leaves the server: plotly.js comes from our static files.
+    assert all(url.startswith(live_server.url) for url in page.requests)
+    assert any(url.endswith("/static/vendor/plotly.min.js") for url in page.requests)
+    assert page.errors == []
+    screenshot(page, "compare")
+    page.locator("section.theme").first.screenshot(path="test-artifacts/compare-overall.png")
+
+
+def test_changing_a_filter_changes_the_url_and_the_table(page, live_server, demo_data):
+    _open(page, live_server, "/")
+    _wait_for_charts(page)
+    table = page.locator("#chart-help_and_protection-table")
+    assert "SLAC" in table.inner_text()
+    page.locator("details.filters > summary").click()
+    page.select_option("#id_framework", ["ILACS"])
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"framework=ILACS"))
+    _wait_for_charts(page)
+    assert "group=hampshire-and-peers" in page.url
+    rows = table.locator("tbody tr").all_inner_texts()
+    assert rows and all("ILACS" in row for row in rows)
+
+
+def test_theme_csv_has_the_same_rows_as_the_table(page, live_server, demo_data):
+    _open(page, live_server, "/")
+    section = page.locator("section.theme", has=page.locator("#chart-children_in_care"))
+    rows = section.locator("tbody tr[data-judgement]")
+    table = [
+        (row.locator("td").nth(1).inner_text(), row.locator("td").nth(0).locator("a").inner_text())
+        for row in rows.all()
+    ]
+    with page.expect_download() as download:
+        section.get_by_role("link", name="Download this table (CSV)").click()
+    body = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    records = list(csv.DictReader(io.StringIO(body)))
+    assert len(records) == len(table) > 0
+    assert [
+        (r["authority"], date.fromisoformat(r["inspection_start"]).strftime("%-d %b %Y"))
+        for r in records
+    ] == table
+
+
+def test_chart_downloads_as_svg_with_title_source_and_date(page, live_server, demo_data):
+    _open(page, live_server, "/")
+    _wait_for_charts(page)
+    with page.expect_download() as download:
+        page.locator("#chart-overall").locator("xpath=..").get_by_role(
+            "button", name="Download chart (SVG)"
+        ).click()
+    assert download.value.suggested_filename.endswith(".svg")
+    svg = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "Overall effectiveness" in svg
+    assert "Source: Ofsted inspection reports" in svg
+    assert re.search(r"Drawn \d{1,2} \w+ \d{4}", svg)
+    with page.expect_download() as download:
+        page.hover("#chart-overall .nsewdrag")
+        page.locator("#chart-overall .modebar-btn[data-title*='png' i]").click()
+    assert download.value.suggested_filename.endswith(".png")
+
+
+def test_authority_page_shows_evidence(page, live_server, demo_data, screenshot):
+    _open(page, live_server, "/authorities/bournemouth-christchurch-and-poole/")
+    text = page.locator("main").inner_text()
+    assert "Poole" in text and "Includes the record of" in text
+    evidence = page.locator("td.evidence").first.inner_text()
+    assert "demo_judgements.csv" in evidence
+    assert "Overall effectiveness: Good" in text
+    screenshot(page, "authority")
+    _open(page, live_server, "/grid/")
+    assert page.locator("table.grid").count() >= 3
+    screenshot(page, "grid")
+    page.locator("table.grid a").nth(1).click()
+    page.wait_for_url(re.compile(r"/inspections/\d+/"))
+    assert page.locator("h1").inner_text()
+    screenshot(page, "inspection")
+
+
+def test_skip_link_is_the_first_thing_a_keyboard_reaches(page, live_server, demo_data):
+    _open(page, live_server, "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_axe_finds_no_accessibility_violations_on_any_page(page, live_server, demo_data):
+    pages = ["/", "/grid/", "/authorities/hampshire/", "/?neighbours_of=hampshire"]
+    _open(page, live_server, "/grid/")
+    pages.append(page.locator("table.grid a[href*='/inspections/']").first.get_attribute("href"))
+    for path in pages:
+        _open(page, live_server, path)
+        if path == "/":
+            _wait_for_charts(page)
+        results = Axe().run(page)
+        assert results.violations_count == 0, f"{path}: {results.generate_report()}"
