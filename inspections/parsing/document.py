@@ -175,6 +175,8 @@ TABLE_START_HEADERS = frozenset(
 PAGE_NUMBER_RE = re.compile(r"^\d{1,3}$")
 _DIGITS_RE = re.compile(r"\d+")
 MIN_TABLE_ROWS = 3
+# Tables print the bare grade word; "Grade 3 (adequate)" is the form of SLAC and LAC headings.
+TABLE_GRADE_CELLS = frozenset(g for g in GRADE_CELLS if not g.startswith("grade "))
 HEADING_LOOKBACK = 4  # fragments (and lines) between a heading's label and its grade
 TITLE_BLOCK_LINES = 60
 
@@ -304,7 +306,7 @@ def _read_table(fragments: list[_Fragment], start: int, labels: frozenset[str]) 
         if text in TABLE_HEADERS:
             i += 1
             continue
-        grade = _longest(fragments, i, GRADE_CELLS)
+        grade = _longest(fragments, i, TABLE_GRADE_CELLS)
         if grade:
             tokens.append(_Token("grade", tuple(range(i, grade[0] + 1)), grade[1]))
             i = grade[0] + 1
@@ -321,7 +323,7 @@ def _label(fragments, i: int, labels: frozenset[str]) -> list[_Token] | None:
     best, buf, parts, held = None, "", [], []
     j, n = i, len(fragments)
     while j < n and len(parts) < 6:
-        grade = _longest(fragments, j, GRADE_CELLS) if buf and buf not in labels else None
+        grade = _longest(fragments, j, TABLE_GRADE_CELLS) if buf and buf not in labels else None
         if grade and any(label.startswith(f"{buf} ") for label in labels):
             held.append(_Token("grade", tuple(range(j, grade[0] + 1)), grade[1]))
             j = grade[0] + 1
