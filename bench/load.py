@@ -1,0 +1,394 @@
+"""How the dashboards hold up with a full synthetic dataset and 20 concurrent readers.
+
+    .venv/bin/python bench/load.py [--seconds 60] [--clients 20]
+
+Builds a synthetic dataset in its own database (every authority from load_authorities; about
+1,000 inspections from 2009 to 2026 under each framework, each with the areas its framework
+grades and grades from its own scale), serves it with gunicorn (2 workers, DEBUG off, static
+files collected and compressed as in production) on a free port of 127.0.0.1, and drives the
+compare page, an authority page, the grid and the CSV export with a bounded pool of client
+threads (loopback only). Prints p50/p95/p99 latency, requests per second and errors, per page
+and overall; the database queries each page makes (counted in-process with the test client); and
+the compare page's weight with gzip (its HTML and every static asset it references).
+
+The database is a throwaway SQLite file, or, when DATABASE_URL points at PostgreSQL, a
+throwaway database `ofsted_bench_load_<pid>` on that server. Database, server and collected
+static files are removed at the end.
+"""
+
+import argparse
+import contextlib
+import gzip
+import http.client
+import os
+import random
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TARGET_P95_MS = 150
+TARGET_PAGE_WEIGHT = 1.5 * 2**20
+URLS = ["/", "/authorities/hampshire/", "/grid/", "/export.csv"]
+ASSET_RE = re.compile(r"""<(?:script|link|img)\b[^>]*?\b(?:src|href)=["']([^"']+)["']""", re.I)
+
+# Each framework's years, and how many inspections an authority had under it.
+FRAMEWORK_YEARS = [
+    ("SLAC", 2009, 2012),
+    ("LAC", 2012, 2013),
+    ("SIF", 2013, 2018),
+    ("LSCB_REVIEW", 2013, 2018),
+    ("ILACS", 2018, 2022),
+    ("ILACS", 2023, 2026),
+    ("FOCUSED_VISIT", 2018, 2026),
+]
+
+SETTINGS_MODULE = """
+from ofsted_compare.settings import *  # noqa: F403
+STATIC_ROOT = {static_root!r}
+"""
+
+
+@contextlib.contextmanager
+def throwaway_database():
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        name = f"ofsted_bench_load_{os.getpid()}"
+        server = url.rsplit("/", 1)[0]
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield f"{server}/{name}"
+        finally:
+            with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        with tempfile.TemporaryDirectory(prefix="ofsted_bench_") as tmp:
+            yield f"sqlite:///{tmp}/load.sqlite3"
+
+
+def build_dataset(seed=2009):
+    """Every authority, then its inspections and judgements in bulk; returns their counts."""
+    import io
+
+    from django.core.management import call_command
+
+    from authorities.models import LocalAuthority
+    from inspections import frameworks as fw
+    from inspections.models import Inspection, Judgement, SourceDocument
+
+    call_command("migrate", "--no-input", verbosity=0)
+    call_command("load_authorities", stdout=io.StringIO())
+    rng = random.Random(seed)
+    inspections = []
+    for authority in LocalAuthority.objects.all():
+        for framework, first, last in FRAMEWORK_YEARS:
+            start = date(rng.randint(first, last), rng.randint(1, 12), rng.randint(1, 28))
+            if authority.existed_from and start < authority.existed_from:
+                continue
+            if authority.existed_until and start >= authority.existed_until:
+                continue
+            inspections.append(
+                Inspection(
+                    authority=authority,
+                    framework=framework,
+                    start_date=start,
+                    end_date=start + timedelta(days=rng.choice([4, 11, 18])),
+                    published=start + timedelta(days=rng.randint(30, 60)),
+                    lead_inspector=f"Inspector {rng.randint(1, 60)}",
+                )
+            )
+    inspections = Inspection.objects.bulk_create(inspections)
+    documents = SourceDocument.objects.bulk_create(
+        SourceDocument(
+            inspection=i,
+            file_name=f"children's services inspection - {i.start_date:%d %B %Y}.pdf".lower(),
+            sha256=f"{n:064x}",
+            kind=SourceDocument.Kind.INSPECTION_REPORT,
+            pages=rng.randint(12, 50),
+            size_bytes=rng.randint(150_000, 450_000),
+        )
+        for n, i in enumerate(inspections)
+    )
+    judgements = []
+    for inspection, document in zip(inspections, documents, strict=True):
+        grades = fw.FRAMEWORK_GRADES.get(inspection.framework)
+        if not grades:
+            continue  # focused visits are not graded
+        for area in _areas(fw, inspection):
+            grade = rng.choices(grades, weights=[1, 4, 3, 1])[0]
+            judgements.append(
+                Judgement(
+                    inspection=inspection,
+                    framework=inspection.framework,  # bulk_create skips save(), which copies it
+                    area=area.key,
+                    label=area.label,
+                    grade=grade,
+                    parsed_grade=grade,
+                    grade_as_printed=fw.GRADE_NAMES[grade],
+                    source_document=document,
+                    page=rng.randint(1, 5),
+                    evidence_text=f"{area.label}\n{fw.GRADE_NAMES[grade]}",
+                )
+            )
+    Judgement.objects.bulk_create(judgements, batch_size=2000)
+    return len(inspections), len(judgements)
+
+
+def _areas(fw, inspection):
+    areas = fw.AREAS[inspection.framework]
+    if inspection.framework != "ILACS":
+        return areas
+    # ILACS graded children in care and care leavers together until 2023, apart from then on.
+    together = inspection.start_date.year < 2023
+    split = {"children_in_care", "care_leavers"}
+    return [
+        a
+        for a in areas
+        if (a.key != "children_in_care_and_care_leavers" or together)
+        and (a.key not in split or not together)
+    ]
+
+
+def queries_per_page(urls):
+    """{url: (status, queries)} from the test client in this process."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    found = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        found[url] = (response.status_code, len(queries))
+    return found
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(env, port):
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "ofsted_compare.wsgi", "--workers", "2",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    sys.exit("gunicorn did not start")
+                time.sleep(0.1)
+        yield server
+    finally:
+        server.send_signal(signal.SIGTERM)  # the master stops its workers
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def get(port, url, gzip_ok=False, timeout=30):
+    """(status, body bytes as transferred) over a new loopback connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        headers = {"Accept-Encoding": "gzip"} if gzip_ok else {}
+        connection.request("GET", url, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read(), response.getheader("Content-Encoding")
+    finally:
+        connection.close()
+
+
+def page_weight(port, url="/"):
+    """Bytes transferred with gzip for the page and each static asset it references."""
+    status, body, encoding = get(port, url, gzip_ok=True)
+    html = gzip.decompress(body) if encoding == "gzip" else body
+    parts = [(url, len(body), encoding or "identity")]
+    for asset in sorted(set(ASSET_RE.findall(html.decode("utf-8", "replace")))):
+        if asset.startswith(("http:", "https:", "//", "data:", "#")):
+            continue
+        if not asset.startswith("/"):
+            continue
+        asset_status, asset_body, asset_encoding = get(port, asset, gzip_ok=True)
+        parts.append((f"{asset} ({asset_status})", len(asset_body), asset_encoding or "identity"))
+    return parts
+
+
+def drive(port, urls, clients, seconds):
+    """Each client thread requests the URLs in turn until time is up; returns per-URL timings."""
+    timings, errors = defaultdict(list), defaultdict(list)
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client(offset):
+        n = offset
+        while time.monotonic() < stop:
+            url = urls[n % len(urls)]
+            n += 1
+            started = time.perf_counter()
+            try:
+                status, _, _ = get(port, url)
+                error = None if status == 200 else f"HTTP {status}"
+            except (OSError, http.client.HTTPException) as e:
+                error = type(e).__name__
+            elapsed = time.perf_counter() - started
+            with lock:
+                (errors[url] if error else timings[url]).append(error or elapsed)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return timings, errors, time.perf_counter() - started
+
+
+def single_client(port, url, n=5):
+    """The median time of one request with no other load: the page's own cost, no queueing."""
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        get(port, url)
+        times.append(time.perf_counter() - started)
+    return percentile(times, 50) * 1000
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def report_line(name, times, errors, seconds):
+    if not times:
+        print(f"{name:<26} no successful requests, {len(errors)} errors")
+        return
+    ms = [t * 1000 for t in times]
+    print(
+        f"{name:<26} {percentile(ms, 50):7.1f} {percentile(ms, 95):7.1f} {percentile(ms, 99):7.1f}"
+        f" {len(times) / seconds:8.1f} {len(times):7d} {len(errors):6d}"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=60, help="How long to drive the load.")
+    parser.add_argument("--clients", type=int, default=20, help="Concurrent client threads.")
+    options = parser.parse_args()
+
+    with throwaway_database() as database_url, tempfile.TemporaryDirectory() as tmp:
+        os.environ["DATABASE_URL"] = database_url
+        os.environ["DJANGO_SETTINGS_MODULE"] = "ofsted_compare.settings"
+        import django
+
+        django.setup()
+        from django.db import connection, connections
+
+        backend = connection.vendor
+        started = time.perf_counter()
+        inspections, judgements = build_dataset()
+        print(
+            f"Synthetic dataset on {backend}: {inspections} inspections, {judgements} judgements "
+            f"({time.perf_counter() - started:.1f} s to build; each graded inspection has the "
+            "areas its framework grades)"
+        )
+
+        counted = queries_per_page(URLS)
+        connections.close_all()  # the server and the final DROP need the database to themselves
+        urls = [url for url in URLS if counted[url][0] == 200]
+        for url in URLS:
+            if url not in urls:
+                print(f"Skipped {url}: HTTP {counted[url][0]} (not there yet?)")
+
+        # Production settings: DEBUG off, compressed static files collected into tmp.
+        Path(tmp, "bench_load_settings.py").write_text(
+            SETTINGS_MODULE.format(static_root=f"{tmp}/static")
+        )
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([tmp, str(ROOT)]),
+            "DJANGO_SETTINGS_MODULE": "bench_load_settings",
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",
+        }
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        port = free_port()
+        with gunicorn(env, port):
+            for url in urls:  # warm both workers' caches before timing
+                get(port, url)
+                get(port, url)
+            weight = page_weight(port)
+            alone = {url: single_client(port, url) for url in urls}
+            timings, errors, seconds = drive(port, urls, options.clients, options.seconds)
+
+    print(
+        f"\n{options.clients} clients for {seconds:.1f} s against gunicorn (2 workers) on "
+        f"127.0.0.1; times in ms"
+    )
+    print(f"{'page':<26} {'p50':>7} {'p95':>7} {'p99':>7} {'req/s':>8} {'ok':>7} {'errors':>6}")
+    for url in urls:
+        report_line(url, timings[url], errors[url], seconds)
+    every = [t for url in urls for t in timings[url]]
+    all_errors = [e for url in urls for e in errors[url]]
+    report_line("all pages", every, all_errors, seconds)
+    for url in urls:
+        if errors[url]:
+            kinds = defaultdict(int)
+            for e in errors[url]:
+                kinds[e] += 1
+            print(f"  errors on {url}: {dict(kinds)}")
+    p95 = percentile([t * 1000 for t in every], 95) if every else float("inf")
+    met = "met" if p95 < TARGET_P95_MS else "NOT met"
+    print(
+        f"p95 {p95:.1f} ms, target < {TARGET_P95_MS} ms: {met}; errors {len(all_errors)}, "
+        f"target 0: {'met' if not all_errors else 'NOT met'}"
+    )
+
+    print("\nPer page: database queries (test client, in-process) and one client alone (median):")
+    for url in URLS:
+        status, queries = counted[url]
+        own = f"{alone[url]:7.1f} ms alone" if url in alone else ""
+        print(f"  {url:<26} {queries:4d} queries  (HTTP {status}) {own}")
+
+    total = sum(size for _, size, _ in weight)
+    print("\nCompare page weight with Accept-Encoding: gzip (bytes transferred):")
+    for name, size, encoding in weight:
+        print(f"  {name:<60} {size:9,d}  {encoding}")
+    verdict = "met" if total < TARGET_PAGE_WEIGHT else "NOT met"
+    print(f"  {'total':<60} {total:9,d}  ({total / 2**20:.2f} MiB, target < 1.5 MB: {verdict})")
+
+
+if __name__ == "__main__":
+    main()
