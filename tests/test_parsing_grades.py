@@ -3,7 +3,7 @@
 import pytest
 
 from inspections.frameworks import ADEQUATE, GOOD, INADEQUATE, OUTSTANDING, REQUIRES_IMPROVEMENT
-from inspections.parsing.grades import NOT_JUDGED, TRAILING_GRADE_RE, grade_of, is_grade_prefix
+from inspections.parsing.grades import NOT_JUDGED, TRAILING_GRADE_RE, grade_of
 
 
 @pytest.mark.parametrize(
@@ -49,11 +49,3 @@ def test_trailing_grade_splits_label_from_grade(cell, label, grade):
 def test_adequate_is_not_read_inside_inadequate():
     m = TRAILING_GRADE_RE.match("Quality of provision inadequate")
     assert grade_of(m["grade"]) == INADEQUATE
-
-
-@pytest.mark.parametrize(
-    "cell, expected", [("Requires", True), ("requires improvement", True), ("Grad", True),
-                       ("Require more", False), ("Strong", False)]
-)  # fmt: skip
-def test_is_grade_prefix(cell, expected):
-    assert is_grade_prefix(cell) is expected

@@ -10,6 +10,7 @@ and Poole" can never be read as "Poole".
 
 import re
 from collections.abc import Iterable, Mapping
+from itertools import islice
 
 _PUNCTUATION_RE = re.compile(r"[,.*#:()]")
 _AMPERSAND_RE = re.compile(r"\s*&\s*")
@@ -56,7 +57,7 @@ def lookup(name: str, authorities: Mapping[str, str]) -> str | None:
 
 
 def _is_normalised(authorities: Mapping[str, str]) -> bool:
-    return all(name_key(k) == k for k in list(authorities)[:5])
+    return all(name_key(k) == k for k in islice(authorities, 5))
 
 
 _CACHE: dict[int, tuple[Mapping[str, str], dict[str, str]]] = {}

@@ -98,8 +98,8 @@ FRAMEWORK_TITLES = (
     (fw.JTAI, re.compile(r"\bjoint targeted area inspection\b", re.I)),
     (fw.SIF, re.compile(r"\binspection of services for children in need of help\s+and\s+protection",
                         re.I)),
-    (fw.ILACS, re.compile(r"\binspection of (?:the )?(?:[\w ,&'’-]+ )?local\s+authority\s+children",
-                          re.I)),
+    (fw.ILACS, re.compile(
+        r"\binspection of\s+(?:[\w\s,&'’-]{1,80}?\s)?local\s+authority\s+children", re.I)),
     (fw.SLAC, re.compile(r"\binspection of safeguarding and looked\s+after children", re.I)),
     (fw.LAC, re.compile(r"\binspection of looked\s+after children\s+services", re.I)),
     (fw.LSCB_REVIEW, re.compile(
@@ -107,8 +107,9 @@ FRAMEWORK_TITLES = (
 )  # fmt: skip
 
 TITLE_AUTHORITY_RE = re.compile(
-    r"\b(?:[Ii]nspection of|[Vv]isit to)\s+(?:the\s+)?(?P<name>[A-Z][\w ,&'’-]{1,60}?)\s+local\s+"
-    r"authority\s+children",
+    r"\b(?:[Ii]nspection of\s+(?:the\s+)?(?P<name>[A-Z][\w ,&'’-]{1,60}?)\s+local\s+authority"
+    r"|[Vv]isit to\s+(?:the\s+)?(?P<visited>[A-Z][\w ,&'’-]{1,60}?)\s+(?:local\s+authority\s+)?)"
+    r"\s*children[’']s\s+services"
 )
 COUNCIL_LINE_RE = re.compile(
     r"^(?!.*\b[Ii]nspection\b)(?P<name>[A-Z][\w ,&'’-]{1,60}?)\s+"
@@ -179,6 +180,7 @@ MIN_TABLE_ROWS = 3
 TABLE_GRADE_CELLS = frozenset(g for g in GRADE_CELLS if not g.startswith("grade "))
 HEADING_LOOKBACK = 4  # fragments (and lines) between a heading's label and its grade
 TITLE_BLOCK_LINES = 60
+TITLE_NAME_LINES = 6  # non-blank lines at the top of the title block that may name the council
 
 # SLAC's record of main findings lists its safeguarding rows first; they end with equality and
 # diversity, then the looked after children rows follow.
@@ -539,7 +541,7 @@ def _slac(table: _Table) -> tuple[list[FoundJudgement], list[str], list[str]]:
             index = order.index(label)
             reason = f"{row.label!r} is out of the expected row order"
         else:
-            reasons.append(f"{row.label!r} is not a row of the {section} section")
+            reasons.append(f"{row.label!r} is not a row of the {SLAC_SECTIONS[section]} section")
             continue
         key = sections[section][index].key
         position = index + 1
@@ -628,10 +630,11 @@ def _authority(lines, block, authorities, source):
     names = []
     m = TITLE_AUTHORITY_RE.search(block_text)
     if m:
-        names.append((m["name"], True))
-    for line in block[:30]:
+        names.append((m["name"] or m["visited"], True))
+    # The authority's own line ("Hampshire County Council", "Poole") opens the title block.
+    for line in [line for line in block if line.text.strip()][:TITLE_NAME_LINES]:
         text = line.text.strip()
-        if text and lookup(text, authorities):
+        if lookup(text, authorities):
             names.append((text, False))
             break
         m = COUNCIL_LINE_RE.match(text)

@@ -56,9 +56,3 @@ def normalise(text: str) -> str:
 def grade_of(text: str) -> str | None:
     """The grade key of a whole cell, "not_judged", or None when the cell is not a grade."""
     return GRADE_CELLS.get(normalise(text))
-
-
-def is_grade_prefix(text: str) -> bool:
-    """True when the cell could be the start of a grade split over lines ("Requires")."""
-    cell = normalise(text)
-    return any(g.startswith(cell) for g in GRADE_CELLS)

@@ -1,0 +1,93 @@
+"""What kind of document it is, which framework, which authority, and when it refuses."""
+
+import pytest
+
+from inspections.parsing import ParseError
+from tests.fixtures.parsing import grades, parse_pages, parse_text
+
+
+def test_a_saved_web_page_is_not_a_report():
+    doc = parse_text("<!DOCTYPE html>\n<html><head><title>Page not found</title></head></html>")
+    assert doc.kind == "not_a_report"
+    assert (doc.framework, doc.authority_code, doc.judgements) == (None, None, ())
+
+
+def test_an_unrecognised_document_is_refused_with_its_name():
+    with pytest.raises(ParseError, match=r"minutes\.txt: no known inspection framework"):
+        parse_text("Minutes of the meeting\nThe committee noted that services are good.\n",
+                   source="minutes.txt")  # fmt: skip
+
+
+def test_an_authority_missing_from_the_reference_is_refused():
+    page = "Inspection of Eastshire local authority\nchildren’s services\nJudgement\n"
+    with pytest.raises(ParseError, match="authority 'Eastshire' is not in the reference"):
+        parse_pages([page])
+
+
+@pytest.mark.parametrize(
+    "title, framework",
+    [
+        ("Focused visit to Westshire local authority children’s services", "FOCUSED_VISIT"),
+        ("Monitoring visit to Westshire children’s services", "MONITORING_VISIT"),
+        ("Joint targeted area inspection of the multi-agency response to children’s mental "
+         "health in Westshire", "JTAI"),
+    ],
+)  # fmt: skip
+def test_ungraded_frameworks_have_no_judgements(title, framework):
+    # Letters quote grades ("judged good in 2019"); an ungraded visit has none of its own.
+    body = "Inspection dates: 3 to 4 March 2020\nLead inspector: Gil Example, HMI\n" \
+           "At the last inspection in 2019 overall effectiveness was judged good.\n" \
+           "Overall effectiveness\nGood\nHelp and protection\nGood\n"  # fmt: skip
+    doc = parse_pages([f"{title}\n{body}"])
+    assert doc.framework == framework
+    assert doc.kind == "inspection_report"
+    assert doc.judgements == ()
+    assert doc.lead_inspector == "Gil Example"
+
+
+@pytest.mark.parametrize(
+    "title, code",
+    [
+        ("Inspection of Bournemouth,\nChristchurch and Poole local authority\nchildren’s services",
+         "839"),
+        ("Inspection of the Isle of Wight local\nauthority children’s services", "921"),
+        ("Poole Borough Council\nInspection of local authority children’s services", "836"),
+        ("Inspection of Bristol City Council local authority children's services", "801"),
+    ],
+)  # fmt: skip
+def test_authority_from_the_title_block(title, code):
+    doc = parse_pages([f"{title}\nInspection dates: 2 to 13 December 2024\n"])
+    assert doc.authority_code == code
+
+
+def test_a_place_named_in_prose_is_not_the_authority():
+    page = (
+        "Inspection of local authority children’s services\n"
+        "Judgement\nGrade\nOverall effectiveness\nGood\n"
+        "Leaders work with Hampshire County Council on adoption.\n"
+    )
+    doc = parse_pages([page])
+    assert doc.authority_code is None
+    assert any("authority" in reason for reason in doc.review_reasons)
+
+
+def test_standalone_lscb_review():
+    text = (
+        "Westshire Council\n"
+        "Review of the effectiveness of the Local Safeguarding Children Board\n"
+        "Inspection date: 3 March 2016 – 25 March 2016\n"
+        "The Local Safeguarding Children Board is inadequate\n"
+        "An LSCB is good if it coordinates the work of partners.\n"
+    )
+    doc = parse_text(text)
+    assert doc.framework == "LSCB_REVIEW"
+    assert grades(doc) == {"lscb": "inadequate"}
+    assert doc.judgements[0].evidence.line == 4
+
+
+def test_a_graded_report_without_its_table_says_so():
+    page = "Inspection of Westshire local authority\nchildren’s services\nThe report goes on.\n"
+    doc = parse_pages([page])
+    assert doc.framework == "ILACS"
+    assert doc.judgements == ()
+    assert any("no ILACS judgement table found" in r for r in doc.review_reasons)
