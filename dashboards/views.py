@@ -144,6 +144,27 @@ def export_csv(request):
     return response
 
 
+# ILACS judged children in care and care leavers together until 2022 and apart from 2023; an
+# inspection has one or the other, and the grid says so rather than "not found".
+_ILACS_COMBINED = "children_in_care_and_care_leavers"
+_ILACS_SPLIT = {"children_in_care", "care_leavers"}
+GRID_STATUS = {
+    AreaStatus.NOT_JUDGED: "Printed as not judged",
+    AreaStatus.MISSING: "Not found in the documents",
+    AreaStatus.NOT_IN_FRAMEWORK: "Not graded by this framework",
+}
+
+
+def _grid_status(inspection, area, judged):
+    """What an empty grid cell says."""
+    if inspection.framework == fw.ILACS and area.key not in judged:
+        if area.key in _ILACS_SPLIT and _ILACS_COMBINED in judged:
+            return "Judged together (to 2022)"
+        if area.key == _ILACS_COMBINED and _ILACS_SPLIT & set(judged):
+            return "Judged separately (from 2023)"
+    return GRID_STATUS.get(inspection.area_status(area.key, judged_areas=judged), "")
+
+
 @dashboard_view
 def grid(request):
     filterset, rows, data = _filtered(request)
@@ -172,8 +193,13 @@ def grid(request):
                 judged = by_inspection[inspection.pk]
                 cells = []
                 for a in columns:
-                    status = inspection.area_status(a.key, judged_areas=judged)
-                    cells.append({"area": a, "judgement": judged.get(a.key), "status": status})
+                    cells.append(
+                        {
+                            "area": a,
+                            "judgement": judged.get(a.key),
+                            "status": _grid_status(inspection, a, judged),
+                        }
+                    )
                 body.append({"inspection": inspection, "cells": cells})
             tables.append(
                 {"framework": framework, "name": fw.FRAMEWORK_NAMES[framework], "columns": columns,
@@ -187,7 +213,6 @@ def grid(request):
             "tables": tables,
             "query": data.urlencode(),
             "judgement_count": len(rows),
-            "statuses": AreaStatus,
         },
     )
 

@@ -160,7 +160,20 @@ def test_grid_shows_every_area_of_each_framework_as_words(client, peer_record):
     frameworks = [t["framework"] for t in response.context["tables"]]
     assert frameworks == ["SLAC", "ILACS"]
     assert "Requires improvement to be good" in html
-    assert "Graded by the framework but not found in the documents" in html
+    assert "Not found in the documents" in html
+
+
+def test_grid_tells_ilacs_combined_from_split_children_in_care(client, hampshire):
+    combined = make_inspection(hampshire, start_date=date(2019, 4, 29))
+    make_judgement(combined, area="children_in_care_and_care_leavers", label="CiC and CL")
+    split = make_inspection(hampshire, start_date=date(2024, 6, 10))
+    make_judgement(split, area="children_in_care", label="CiC")
+    response = client.get(reverse("dashboards:grid"), {"authority": "hampshire"})
+    (table,) = response.context["tables"]
+    by_area = [{c["area"].key: c["status"] for c in row["cells"]} for row in table["rows"]]
+    assert by_area[0]["care_leavers"] == "Judged together (to 2022)"
+    assert by_area[1]["children_in_care_and_care_leavers"] == "Judged separately (from 2023)"
+    assert by_area[1]["care_leavers"] == "Not found in the documents"
 
 
 def test_authority_page_shows_evidence_corrections_history_and_ungraded_events(

@@ -133,3 +133,21 @@ def test_axe_finds_no_accessibility_violations_on_any_page(page, live_server, de
             _wait_for_charts(page)
         results = Axe().run(page)
         assert results.violations_count == 0, f"{path}: {results.generate_report()}"
+
+
+def test_compare_page_prints_chart_and_table_on_a4(page, live_server, demo_data, screenshot):
+    _open(page, live_server, "/?group=hampshire-and-peers&theme=overall")
+    _wait_for_charts(page)
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.wait_for_timeout(300)
+    assert not page.locator("details.filters").is_visible()
+    assert not page.get_by_role("button", name="Download chart (SVG)").is_visible()
+    chart = page.locator("#chart-overall .main-svg").first.bounding_box()
+    assert chart["width"] <= 794
+    rows = page.locator("#chart-overall-table tbody tr")
+    last = rows.last.bounding_box()
+    assert last["height"] > 0 and page.locator("#chart-overall-table").is_visible()
+    screenshot(page, "compare-print")
+    page.pdf(path="test-artifacts/compare-print.pdf", format="A4", print_background=True)
