@@ -43,6 +43,7 @@ def test_ungraded_frameworks_have_no_judgements(title, framework):
     assert doc.kind == "inspection_report"
     assert doc.judgements == ()
     assert doc.lead_inspector == "Gil Example"
+    assert doc.authority_code == "999"
 
 
 @pytest.mark.parametrize(

@@ -111,6 +111,9 @@ TITLE_AUTHORITY_RE = re.compile(
     r"|[Vv]isit to\s+(?:the\s+)?(?P<visited>[A-Z][\w ,&'’-]{1,60}?)\s+(?:local\s+authority\s+)?)"
     r"\s*children[’']s\s+services"
 )
+# A joint targeted area inspection names the area at the end of its title: "... in Westshire".
+JTAI_TITLE_RE = re.compile(r"\bjoint targeted area inspection\b(?P<title>[^.:]{0,240})", re.I)
+_IN_RE = re.compile(r"\bin\s+")
 COUNCIL_LINE_RE = re.compile(
     r"^(?!.*\b[Ii]nspection\b)(?P<name>[A-Z][\w ,&'’-]{1,60}?)\s+"
     r"(?:County\s+|City\s+|Borough\s+)?Council\s*$"
@@ -624,6 +627,16 @@ def _inspector(text: str) -> str | None:
     return name or None
 
 
+def _known_name(text: str, authorities) -> str | None:
+    """The longest run of opening words that is an authority's name."""
+    words = text.split()[:8]
+    for k in range(len(words), 0, -1):
+        name = " ".join(words[:k])
+        if lookup(name, authorities):
+            return name
+    return None
+
+
 def _authority(lines, block, authorities, source):
     """The authority named by the title block, running headers or ILACS summary sentence."""
     block_text = " ".join(line.text.strip() for line in block[:12])
@@ -631,6 +644,12 @@ def _authority(lines, block, authorities, source):
     m = TITLE_AUTHORITY_RE.search(block_text)
     if m:
         names.append((m["name"] or m["visited"], True))
+    m = JTAI_TITLE_RE.search(block_text)
+    if m:
+        for place in _IN_RE.finditer(m["title"]):
+            name = _known_name(m["title"][place.end() :], authorities)
+            if name:
+                names.append((name, False))
     # The authority's own line ("Hampshire County Council", "Poole") opens the title block.
     for line in [line for line in block if line.text.strip()][:TITLE_NAME_LINES]:
         text = line.text.strip()
