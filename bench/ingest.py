@@ -121,12 +121,12 @@ def ingest(folder, jobs, env):
 
 def line(name, seconds, documents, peak, note=""):
     rate = documents / seconds if seconds else float("inf")
-    print(f"{name:<44} {seconds:8.2f} s {rate:8.2f} docs/s {peak:8.0f} MiB  {note}")
+    print(f"{name:<48} {seconds:8.2f} s {rate:8.2f} docs/s {peak:8.0f} MiB  {note}")
 
 
 def ratio(name, value, target, comparison):
     met = value < target if comparison == "<" else value <= target
-    print(f"{name:<44} {value:8.3f}   target {comparison} {target}: {'met' if met else 'NOT met'}")
+    print(f"{name:<48} {value:8.3f}   target {comparison} {target}: {'met' if met else 'NOT met'}")
 
 
 def main():
@@ -145,6 +145,8 @@ def main():
     )
     print(f"{n} PDFs ({size:.1f} MiB) under {folder}; {os.cpu_count()} cores; database {backend}")
     print("Peak memory: peak RSS of the run's largest process (os.wait4 ru_maxrss).")
+    load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    print(f"Load average before: {load} (other work on the machine slows every run)")
     print()
 
     bare = {}
@@ -172,6 +174,7 @@ def main():
             seconds, peak, *_ = ingest(empty, 1, env)
         line("   (ingest of an empty folder: start-up)", seconds, 0, peak)
     print(f"   last summary: {summary}")
+    print("Load average after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
     print()
     floor = bare["default"]
@@ -180,7 +183,7 @@ def main():
           TARGET_ALL_CORES, "<=")  # fmt: skip
     ratio("3/2 unchanged re-run / first run", results["again"] / results[options.jobs],
           TARGET_UNCHANGED, "<")  # fmt: skip
-    print(f"{'   (against the tuned floor: --jobs 1 /':<44} {results[1] / bare['tuned']:8.3f})")
+    print(f"{'   (against the tuned floor: --jobs 1 /':<48} {results[1] / bare['tuned']:8.3f})")
 
 
 if __name__ == "__main__":

@@ -352,10 +352,11 @@ def main():
             weight = page_weight(port)
             alone = {url: single_client(port, url) for url in urls}
             timings, errors, seconds = drive(port, urls, options.clients, options.seconds)
+            load = os.getloadavg()[0]
 
     print(
         f"\n{options.clients} clients for {seconds:.1f} s against gunicorn (2 workers) on "
-        f"127.0.0.1; times in ms"
+        f"127.0.0.1, {os.cpu_count()} cores, load average {load:.2f} at the end; times in ms"
     )
     print(f"{'page':<26} {'p50':>7} {'p95':>7} {'p99':>7} {'req/s':>8} {'ok':>7} {'errors':>6}")
     for url in urls:
