@@ -1,4 +1,5 @@
 from collections import defaultdict
+from datetime import date
 from functools import wraps
 
 from django.conf import settings
@@ -176,7 +177,7 @@ def grid(request):
         themes = set(filterset.themes())
         area_filter = filterset.form.cleaned_data.get("area")
         inspections = sorted(
-            filterset.inspections(), key=lambda i: (i.authority.name, i.start_date or i.end_date)
+            filterset.inspections(), key=lambda i: (i.authority.name, i.start_date or date.min)
         )
         for framework, areas in fw.AREAS.items():
             mine = [i for i in inspections if i.framework == framework]

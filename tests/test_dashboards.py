@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from authorities.models import LocalAuthority
+from dashboards import charts
 from inspections import frameworks as fw
 from tests.factories import make_document, make_inspection, make_judgement
 
@@ -279,3 +280,18 @@ def test_queries_per_page_do_not_grow_with_authorities_or_inspections(
     for url, params in pages:
         with django_assert_max_num_queries(12):
             assert client.get(url, params).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "universe, expected",
+    [
+        (None, {1: 3, 2: 3, 3: 3, 4: 4}),  # every authority in view: lines run to the last
+        ({1, 2, 3}, {1: 3, 2: 3, 3: 3}),
+        ({1, 2}, {1: 2, 2: 2}),  # the successor is not in view: the line stops
+        ({1}, {1: 1}),
+    ],
+)
+def test_predecessors_continue_the_line_of_their_successor_in_view(universe, expected):
+    edges = {1: [2], 2: [3]}  # 1 became 2, which became 3
+    present = universe or {1, 2, 3, 4}
+    assert charts.owners(present, edges, universe) == expected

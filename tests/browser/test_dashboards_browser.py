@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from inspections.models import Judgement
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -97,8 +99,21 @@ def test_chart_downloads_as_svg_with_title_source_and_date(page, live_server, de
     assert download.value.suggested_filename.endswith(".png")
 
 
-def test_authority_page_shows_evidence(page, live_server, demo_data, screenshot):
+def test_authority_page_shows_evidence(page, live_server, demo_data, screenshot, django_user_model):
+    analyst = django_user_model.objects.create_user("analyst", password="pw-analyst-1")
+    judgement = Judgement.objects.get(
+        inspection__authority__la_code="839",
+        inspection__start_date=date(2021, 12, 6),
+        area="overall_effectiveness",
+    )
+    judgement.correct(grade="requires_improvement", reason="Checked the PDF", user=analyst)
     _open(page, live_server, "/authorities/bournemouth-christchurch-and-poole/")
+    row = page.locator(f"#judgement-{judgement.pk}")
+    row.get_by_text("History").click()
+    assert "corrected" in row.inner_text()
+    assert "Parsed as: Inadequate" in row.inner_text()
+    assert "by analyst" in row.inner_text() and "Checked the PDF" in row.inner_text()
+    row.screenshot(path="test-artifacts/authority-correction.png")
     text = page.locator("main").inner_text()
     assert "Poole" in text and "Includes the record of" in text
     evidence = page.locator("td.evidence").first.inner_text()
