@@ -4,12 +4,12 @@ import pytest
 
 from inspections.parsing import ParseError
 from inspections.pdf import PdfError, extract_pages
-from tests.fixtures.parsing.pdfs import build_pdf
+from tests.pdfs import encrypted_pdf, image_only_pdf, text_pdf
 
 
 def test_extracts_each_page_in_order(tmp_path):
     path = tmp_path / "report.pdf"
-    path.write_bytes(build_pdf(["Inspection of Westshire\nJudgement Grade", "Second page"]))
+    path.write_bytes(text_pdf(["Inspection of Westshire\nJudgement Grade", "Second page"]))
     pages = extract_pages(path)
     assert len(pages) == 2
     assert pages[0].split() == ["Inspection", "of", "Westshire", "Judgement", "Grade"]
@@ -20,9 +20,9 @@ BAD_FILES = [
     (b"", "empty file"),
     (b"<!DOCTYPE html>\n<html lang='en'><head><title>Not found</title></head></html>",
      "not a PDF"),
-    (build_pdf(["Some text"])[:200], "corrupt or truncated"),
-    (build_pdf(["Some text"], encrypt=True), "encrypted"),
-    (build_pdf([None, None]), "no text layer"),
+    (text_pdf(["Some text"])[:200], "corrupt or truncated"),
+    (encrypted_pdf("Some text"), "encrypted"),
+    (image_only_pdf(), "no text layer"),
 ]  # fmt: skip
 
 

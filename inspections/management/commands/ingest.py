@@ -137,7 +137,9 @@ def _as_json(result, outcome, dry_run):
     }
     parsed = result.parsed
     if parsed is None or result.status in (ingest.REFUSED, ingest.FAILED):
-        line["kind"] = parsed.kind if parsed else None
+        # A file refused before parsing (not a PDF, empty, unreadable) holds nothing to ingest.
+        not_a_report = result.status == ingest.REFUSED
+        line["kind"] = parsed.kind if parsed else ("not_a_report" if not_a_report else None)
         return line
     from authorities.models import LocalAuthority
 
