@@ -107,6 +107,8 @@ def read_text(path):
     data = Path(path).read_bytes()
     if not data.strip():
         raise ParseError(f"{path}: the file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParseError(f"{path}: the text is UTF-16; convert it to UTF-8 and ingest it again")
     if b"\x00" in data:
         raise ParseError(f"{path}: not a text file (it holds binary data)")
     try:
@@ -136,6 +138,10 @@ def read_document(path, authorities, sha256=None, size=None):
         result.fingerprint = text_fingerprint(pages)
         if result.parsed.kind == "not_a_report":
             result.status, result.reason = REFUSED, f"{path}: not an inspection report"
+        elif result.parsed.authority_code is None:
+            # Stored without an authority it could not be compared or found again: refuse it.
+            result.status = REFUSED
+            result.reason = f"{path}: no authority found in its title block or running headers"
     except (ParseError, PdfError) as e:
         result.status, result.reason = REFUSED, _with_path(path, str(e))
     except OSError as e:

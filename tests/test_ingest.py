@@ -112,6 +112,7 @@ BAD_INPUT = {
     "encrypted.pdf": (encrypted_pdf(), "encrypted"),
     "scanned.pdf": (image_only_pdf(), "text"),
     "latin1.txt": ("Inspection of Hampshire – café".encode("cp1252"), "UTF-8"),
+    "utf16.txt": ("Inspection of Hampshire".encode("utf-16"), "UTF-16"),
     "minutes.txt": (b"Minutes of the parish council meeting.\nApologies were received.\n", ""),
 }
 
@@ -172,3 +173,22 @@ def test_missing_path_is_a_clear_error(authorities):
 def test_needs_authorities_loaded(db, tmp_path):
     with pytest.raises(CommandError, match="load_authorities"):
         call_command("ingest", str(tmp_path), stdout=io.StringIO())
+
+
+def test_report_naming_no_authority_is_refused(tmp_path, authorities):
+    report = (
+        "Inspection of children's social care services\n"
+        "Inspection dates: 6 May to 10 May 2024\n\n"
+        "Judgement Grade\n"
+        "The impact of leaders on social work practice with children and families Good\n"
+        "The experiences and progress of children who need help and protection Good\n"
+        "The experiences and progress of children in care Good\n"
+        "The experiences and progress of care leavers Good\n"
+        "Overall effectiveness Good\n"
+    )
+    (tmp_path / "anonymous.txt").write_text(report)
+    found, stderr, error = run_ingest(tmp_path)
+    assert error is not None
+    assert found["anonymous.txt"]["status"] == "refused"
+    assert "no authority" in stderr
+    assert not Inspection.objects.exists()

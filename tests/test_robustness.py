@@ -84,7 +84,7 @@ ZOO = {
         lambda: text_pdf([UNRELATED_PAGE.format(n=n) for n in range(500)]),
         "no known inspection framework",
     ),
-    "utf-16.txt": (lambda: report().encode("utf-16"), "not a text file"),
+    "utf-16.txt": (lambda: report().encode("utf-16"), "UTF-16"),
     "cp1252.txt": (lambda: report().replace("'", "\u2019").encode("cp1252"), "not UTF-8"),
     "random-bytes.pdf": (lambda: random.Random(1).randbytes(4096), "not a PDF"),
     "random-bytes-after-header.pdf": (
