@@ -82,7 +82,9 @@ def _lines(filterset, rows, inspections):
             if earlier.pk != pk and earlier.existed_until:
                 day = earlier.existed_until + timezone.timedelta(days=1)
                 joins.append((day, f"{earlier.name} → {owner.name}, {day:%-d %b %Y}"))
-    return owner_of, authorities, lines, joins
+    drawn = {a.pk for pk in members for a in members[pk]} | set(members)
+    without = [a for a in chosen or [] if a.pk not in drawn]
+    return owner_of, authorities, lines, joins, without
 
 
 @dashboard_view
@@ -92,7 +94,7 @@ def compare(request):
     chart_list, figures = [], []
     if filterset.is_valid():
         inspections = list(filterset.inspections())
-        owner_of, authorities, lines, joins = _lines(filterset, rows, inspections)
+        owner_of, authorities, lines, joins, without = _lines(filterset, rows, inspections)
         subtitle = "Ofsted grades by inspection date: " + filterset.describe()
         for theme in filterset.themes():
             entries = charts.theme_entries(theme, rows, inspections, owner_of, authorities)
@@ -116,7 +118,7 @@ def compare(request):
                 }
             )
     else:
-        lines = []
+        lines, without = [], []
     return render(
         request,
         "dashboards/compare.html",
@@ -125,6 +127,7 @@ def compare(request):
             "charts": chart_list,
             "chart_data": figures,
             "lines": lines,
+            "without_inspections": without,
             "query": data.urlencode(),
             "judgement_count": len(rows),
         },

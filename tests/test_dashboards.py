@@ -134,6 +134,10 @@ def test_neighbours_need_a_model_version_and_name_it(client, peer_record, hampsh
     drawn = set(_lines(_figures(response)["overall"]))
     assert "Hampshire" in drawn
     assert "Southampton" not in drawn  # not one of Hampshire's current neighbours in the data
+    neighbours = {
+        link.neighbour for link in hampshire.neighbour_links.filter(model_version="current")
+    }
+    assert set(response.context["without_inspections"]) == neighbours
 
 
 def test_authorities_chosen_by_name(client, peer_record):
