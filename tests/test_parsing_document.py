@@ -92,3 +92,74 @@ def test_a_graded_report_without_its_table_says_so():
     assert doc.framework == "ILACS"
     assert doc.judgements == ()
     assert any("no ILACS judgement table found" in r for r in doc.review_reasons)
+
+
+# --- Pairing a judgement table's labels with its grades ---------------------------------------
+
+ILACS_TITLE = "Inspection of Hampshire local authority children's services\nJudgement\nGrade\n"
+OVERALL = "Overall effectiveness"
+LEADERS = "The impact of leaders on social work practice with children and families"
+LEADERS_WRAPPED = "The impact of leaders on social work\npractice with children and families"
+HELP = "The experiences and progress of children who need help and protection"
+CARE = "The experiences and progress of children in care and care leavers"
+UNPAIRED = "could not be paired"
+
+
+@pytest.mark.parametrize(
+    "body, expected, reason",
+    [
+        # The colleague's reproducer: a grade first, then labels and grades that do not
+        # alternate, one label printed twice.
+        (f"NOT JUDGED\n {OVERALL}\nadequate\n {OVERALL}\nadequate\n {LEADERS}\n"
+         f"Inspection of Hampshire local authority children's services\nadequate",
+         {}, UNPAIRED),
+        # A grade before a one-line label may as well be the previous label's grade.
+        (f"Good\n{OVERALL}\nInadequate\n{LEADERS}\nGood\n{HELP}\nGood\n{CARE}", {}, UNPAIRED),
+        # Columns with a label printed twice: either of two grades could be its own.
+        (f"{OVERALL}\n{LEADERS}\n{OVERALL}\n{HELP}\nGood\nInadequate\nGood\nGood", {}, UNPAIRED),
+        # Labels, then grades, then labels again: neither rows nor two columns.
+        (f"{OVERALL}\n{LEADERS}\nGood\nInadequate\n{HELP}\n{CARE}\nGood\nGood", {}, UNPAIRED),
+        # More grades than labels.
+        (f"{OVERALL}\n{LEADERS}\n{HELP}\nGood\nInadequate\nGood\nGood", {}, UNPAIRED),
+        # Rows with one label printed twice: that label is left out, the others stand.
+        (f"{OVERALL}\nGood\n{LEADERS}\nGood\n{OVERALL}\nInadequate\n{HELP}\nGood\n{CARE}\nGood",
+         {"impact_of_leaders": "good", "help_and_protection": "good",
+          "children_in_care_and_care_leavers": "good"},
+         "prints 'Overall effectiveness' 2 times"),
+        # Two columns, each label once and as many grades: read in order.
+        (f"{LEADERS}\n{HELP}\n{CARE}\n{OVERALL}\nGood\nInadequate\nOutstanding\nGood",
+         {"impact_of_leaders": "good", "help_and_protection": "inadequate",
+          "children_in_care_and_care_leavers": "outstanding", "overall_effectiveness": "good"},
+         None),
+        # A grade centred beside a wrapped label is read before it.
+        (f"Inadequate\n{LEADERS_WRAPPED}\n{HELP}\nGood\n{CARE}\nGood\n{OVERALL}\nGood",
+         {"impact_of_leaders": "inadequate", "help_and_protection": "good",
+          "children_in_care_and_care_leavers": "good", "overall_effectiveness": "good"},
+         None),
+    ],
+)  # fmt: skip
+def test_table_cells_are_paired_only_when_the_layout_proves_the_rows(body, expected, reason):
+    doc = parse_text(ILACS_TITLE + body)
+    assert grades(doc) == expected
+    if reason is None:
+        assert doc.review_reasons == ()
+    else:
+        assert any(reason in r for r in doc.review_reasons), doc.review_reasons
+
+
+@pytest.mark.parametrize(
+    "body, grade_line, label_line",
+    [
+        (f"Inadequate\n{LEADERS_WRAPPED}\n{HELP}\nGood\n{CARE}\nGood", 4, 5),
+        (f"{LEADERS}\n{HELP}\n{CARE}\nInadequate\nGood\nGood", 7, 4),
+        (f"{LEADERS}\tInadequate\n{HELP}\nGood\n{CARE}\nGood", 4, 4),
+    ],
+)  # fmt: skip
+def test_evidence_holds_the_label_and_the_grade_as_printed(body, grade_line, label_line):
+    doc = parse_text(ILACS_TITLE + body)
+    leaders = next(j for j in doc.judgements if j.area == "impact_of_leaders")
+    assert leaders.grade_as_printed == "Inadequate"
+    assert leaders.evidence.line == label_line  # where the label starts
+    assert "Inadequate" in leaders.evidence.text
+    assert " ".join(LEADERS_WRAPPED.split()) in " ".join(leaders.evidence.text.split())
+    assert (ILACS_TITLE + body).split("\n")[grade_line - 1].endswith("Inadequate")

@@ -99,6 +99,20 @@ FRAMEWORK_TITLES = {
 }
 
 
+LAYOUTS = [
+    lambda rows: [cell for row in rows for cell in row],
+    # A PDF that reads the label column, then the grade column.
+    lambda rows: [label for label, _ in rows] + [grade for _, grade in rows],
+    # A PDF that reads a grade box centred beside a wrapped label before the label (a grade
+    # before a one-line label could be the previous label's: the parser refuses that).
+    lambda rows: [
+        cell
+        for label, grade in rows
+        for cell in ((grade, label) if "\n" in label else (label, grade))
+    ],
+]
+
+
 @st.composite
 def judgement_tables(draw):
     """A title and a judgement table of one framework, its rows in or out of order, with
@@ -106,10 +120,7 @@ def judgement_tables(draw):
     framework = draw(st.sampled_from(sorted(FRAMEWORK_TITLES)))
     areas = draw(st.lists(st.sampled_from(fw.AREAS[framework]), min_size=3, max_size=8))
     rows = [[draw(_split(a.label)), draw(grade_cells)] for a in areas]
-    if draw(st.booleans()):  # a PDF that reads the label column, then the grade column
-        body = [label for label, _ in rows] + [grade for _, grade in rows]
-    else:
-        body = [cell for row in rows for cell in row]
+    body = draw(st.sampled_from(LAYOUTS))(rows)
     for _ in range(draw(st.integers(0, 3))):
         body.insert(draw(st.integers(0, len(body))), draw(lines))
     head = [
@@ -144,6 +155,31 @@ def _assert_grades_are_printed(parsed, text):
         assert words.search(judgement.grade_as_printed), judgement
 
 
+def _assert_evidence_shows_grades(parsed):
+    """Every judgement's evidence holds its grade as printed (a cell may wrap over lines)."""
+    if parsed is None:
+        return
+    for judgement in parsed.judgements:
+        assert " ".join(judgement.grade_as_printed.split()) in " ".join(
+            judgement.evidence.text.split()
+        ), judgement
+
+
+@st.composite
+def unique_tables(draw):
+    """A title and a judgement table whose labels are each printed once, in any layout, with
+    the grade each area was given."""
+    framework = draw(st.sampled_from([fw.ILACS, fw.SIF, fw.LAC]))
+    areas = draw(st.lists(st.sampled_from(fw.AREAS[framework]), min_size=3, max_size=6,
+                          unique_by=lambda a: a.label))  # fmt: skip
+    rows = [[draw(_split(a.label)), draw(grade_cells)] for a in areas]
+    body = draw(st.sampled_from(LAYOUTS))(rows)
+    text = "\n".join([FRAMEWORK_TITLES[framework], "Judgement\nGrade", *body])
+    return text, {
+        a.key: GRADE_CELLS[grade.lower()] for a, (_label, grade) in zip(areas, rows, strict=True)
+    }
+
+
 PROPERTIES = settings(
     max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", 200)),
     deadline=None,
@@ -174,3 +210,22 @@ def test_judgement_tables_only_yield_printed_grades(text):
 def test_report_like_pages_only_yield_printed_grades(text, cuts):
     pages = _pages(text, cuts)
     _assert_grades_are_printed(_parse(pages, paged=True), "\n".join(pages))
+
+
+@PROPERTIES
+@given(text=st.one_of(documents, judgement_tables()), cuts=st.lists(st.integers(0, 60), max_size=4))
+def test_evidence_holds_each_grade_as_printed(text, cuts):
+    _assert_evidence_shows_grades(_parse([text], paged=False))
+    _assert_evidence_shows_grades(_parse(_pages(text, cuts), paged=True))
+
+
+@PROPERTIES
+@given(table=unique_tables(), paged=st.booleans())
+def test_a_table_grade_is_never_given_to_another_label(table, paged):
+    text, expected = table
+    parsed = _parse([text], paged=paged)
+    assert parsed is not None
+    # A grade the parser is unsure of may be flagged for review; an unflagged one must be right.
+    for judgement in parsed.judgements:
+        if judgement.area in expected and not judgement.needs_review:
+            assert judgement.grade == expected[judgement.area], (judgement, expected)

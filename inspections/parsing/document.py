@@ -49,7 +49,7 @@ class ParseError(ValueError):
 class Evidence:
     page: int | None  # 1-based PDF page, None for text
     line: int | None  # 1-based line for text documents, None for PDF
-    text: str  # the text that holds the label and the grade (label .. grade lines)
+    text: str  # every line from the first to the last of the label's and the grade's lines
 
 
 @dataclass(frozen=True)
@@ -267,11 +267,14 @@ def _running_headers(lines: list[_Line]) -> frozenset[str]:
     return frozenset(k for k, n in counts.items() if n >= 3 and k not in _ALL_CELLS)
 
 
-def _evidence(lines: list[_Line], first: int, last: int, paged: bool) -> Evidence:
+def _evidence(lines: list[_Line], at: int, shown: list[int], paged: bool) -> Evidence:
+    """Evidence placed at line index `at` (where the label starts), its text every line from the
+    first to the last of `shown`: the label's and the grade's lines, whichever comes first."""
+    first, last = min(at, *shown), max(at, *shown)
     text = "\n".join(lines[i].text.strip() for i in range(first, last + 1)).strip()
     if paged:
-        return Evidence(page=lines[first].page, line=None, text=text)
-    return Evidence(page=None, line=lines[first].number, text=text)
+        return Evidence(page=lines[at].page, line=None, text=text)
+    return Evidence(page=None, line=lines[at].number, text=text)
 
 
 # --- Tables -----------------------------------------------------------------------------------
@@ -347,40 +350,78 @@ def _text(fragments, parts) -> str:
     return " ".join(" ".join(fragments[p].text for p in parts).split())
 
 
+def _wrapped(token: _Token, fragments) -> bool:
+    return len({fragments[p].line for p in token.parts}) > 1
+
+
+def _rows(tokens: list[_Token], fragments) -> list[tuple[_Token, _Token]] | None:
+    """The tokens split into rows of a label and its grade side by side, or None.
+
+    A grade normally follows its label. It may come first only beside a label wrapped over
+    lines: a PDF reads a grade cell centred beside a two-line label before the label.
+    """
+    pairs = []
+    for a, b in zip(tokens[::2], tokens[1::2], strict=False):
+        if a.kind == "label" and b.kind == "grade":
+            pairs.append((a, b))
+        elif a.kind == "grade" and b.kind == "label" and _wrapped(b, fragments):
+            pairs.append((b, a))
+        else:
+            return None
+    return pairs
+
+
+def _columns(tokens: list[_Token]) -> list[tuple[_Token, _Token]] | None:
+    """The label column then the grade column, as a PDF may read a table, or None.
+
+    Only when nothing else proves a row: all the labels first, then exactly as many grades, and
+    no label printed twice (a repeated label could belong to either of two grades).
+    """
+    n = len(tokens) // 2
+    labels, grades = tokens[:n], tokens[n:]
+    if len(tokens) % 2 or any(t.kind != "label" for t in labels):
+        return None
+    if any(t.kind != "grade" for t in grades) or len({t.key for t in labels}) != n:
+        return None
+    return list(zip(labels, grades, strict=True))
+
+
 def _pair(tokens: list[_Token], fragments, lines, paged) -> _Table:
-    """Pair labels with grades: row by row, or column by column when a PDF reads columns."""
+    """Pair labels with grades row by row, or column by column when a PDF reads columns.
+
+    A table whose structure proves neither is left unread, with a reason: pairing its cells
+    some other way could give a grade to the wrong label.
+    """
     table = _Table()
-    labels = [t for t in tokens if t.kind == "label"]
-    grades = [t for t in tokens if t.kind == "grade"]
-    alternating = all(
-        tokens[k].kind == "label" and tokens[k + 1].kind == "grade"
-        for k in range(0, len(tokens) - 1, 2)
-    )
-    if alternating:
-        pairs = [(tokens[k], tokens[k + 1]) for k in range(0, len(tokens) - 1, 2)]
-        if len(tokens) % 2:
+    if len(tokens) % 2 == 0:
+        pairs = _rows(tokens, fragments)
+    elif tokens[-1].kind == "label" and _rows(tokens[1:], fragments) is None:
+        # A label without a grade at the end. Kept only when the rows cannot be read the other
+        # way, the first label without a grade and each grade before the next label.
+        pairs = _rows(tokens[:-1], fragments)
+        if pairs is not None:
             label = _text(fragments, tokens[-1].parts)
             table.reasons.append(f"the judgement table looks truncated: {label!r} has no grade")
-    elif len(labels) == len(grades):
-        # The label column, then the grade column (or the reverse): rows keep their order.
-        pairs = list(zip(labels, grades, strict=True))
     else:
+        pairs = None
+    if pairs is None:
+        pairs = _columns(tokens)
+    if pairs is None:
+        kinds = Counter(t.kind for t in tokens)
         table.reasons.append(
-            f"the judgement table has {len(labels)} labels and {len(grades)} grades; "
-            "rows could not be paired"
+            f"the judgement table's {kinds['label']} labels and {kinds['grade']} grades are "
+            "neither in rows nor in two columns; its rows could not be paired"
         )
         return table
     for label, grade in pairs:
         label_lines = [fragments[p].line for p in label.parts]
         grade_lines = [fragments[p].line for p in grade.parts]
-        first = label_lines[0]
-        last = max(*label_lines, *grade_lines)
         table.rows.append(
             _Row(
                 label=_text(fragments, label.parts),
                 grade=GRADE_CELLS[grade.key],
                 grade_as_printed=_text(fragments, grade.parts),
-                evidence=_evidence(lines, first, max(first, last), paged),
+                evidence=_evidence(lines, label_lines[0], label_lines + grade_lines, paged),
             )
         )
     return table
@@ -411,13 +452,19 @@ def _by_label(framework: str, table: _Table) -> tuple[list[FoundJudgement], list
     """Rows whose labels are unique within the framework (ILACS, SIF, LAC)."""
     areas = {normalise(a.label): a.key for a in fw.areas_for(framework)}
     found, not_judged, reasons = [], [], list(table.reasons)
+    printed = Counter(areas[normalise(row.label)] for row in table.rows)
     seen = set()
     for row in table.rows:
         key = areas[normalise(row.label)]
-        if key in seen:
-            reasons.append(f"the judgement table prints {row.label!r} twice")
+        if printed[key] > 1:
+            # Which of its grades is the judgement is a guess: none is taken.
+            if key not in seen:
+                reasons.append(
+                    f"the judgement table prints {row.label!r} {printed[key]} times; "
+                    "none of its grades is read"
+                )
+            seen.add(key)
             continue
-        seen.add(key)
         if row.grade == NOT_JUDGED:
             not_judged.append(key)
             continue
@@ -505,7 +552,7 @@ def _check_headings(framework, judgements, fragments, lines, paged) -> list[Foun
                 fw.area(framework, key).label,
                 grade,
                 " ".join(frag.text.split()),
-                _evidence(lines, frag.line, frag.line, paged),
+                _evidence(lines, frag.line, [frag.line], paged),
             )
             result.append(
                 _judgement(framework, key, row, "graded only under its heading; the record "
