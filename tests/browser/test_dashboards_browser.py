@@ -47,6 +47,23 @@ def test_compare_page_draws_hampshire_poole_bcp_and_southampton(
     page.locator("section.theme").first.screenshot(path="test-artifacts/compare-overall.png")
 
 
+def test_hover_gives_framework_label_and_grade_in_its_own_words(page, live_server, demo_data):
+    _open(page, live_server, "/?authority=southampton&theme=overall")
+    _wait_for_charts(page)
+    point = page.locator("#chart-overall .scatterlayer .trace").first.locator(".point").last
+    point.hover(force=True)
+    page.wait_for_selector("#chart-overall .hoverlayer .hovertext")
+    hover = page.locator("#chart-overall .hoverlayer .hovertext").text_content()
+    assert "Southampton" in hover and "ILACS" in hover
+    assert "Overall effectiveness" in hover
+    latest = (
+        Judgement.objects.filter(inspection__authority__slug="southampton")
+        .for_theme("overall")
+        .latest("inspection__start_date")
+    )
+    assert latest.grade_in_framework_words in hover
+
+
 def test_changing_a_filter_changes_the_url_and_the_table(page, live_server, demo_data):
     _open(page, live_server, "/")
     _wait_for_charts(page)
