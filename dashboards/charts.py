@@ -233,15 +233,16 @@ def theme_figure(theme, entries, lines, joins, subtitle, today):
         )
     for when, text in joins:
         fig.add_vline(x=when.isoformat(), line={"color": "#555", "dash": "dot", "width": 1.5})
+        # Below the "Not judged" row, so that it hides no marker.
         fig.add_annotation(
             x=when.isoformat(),
-            y=GAP_SCORE,
-            text="<br>".join(textwrap.wrap(text, 26)),
+            y=GAP_SCORE + 0.25,
+            yanchor="top",
+            text="<br>".join(textwrap.wrap(text, 34)),
             showarrow=False,
             xanchor="left",
             align="left",
-            font={"size": 11, "color": "#333"},
-            bgcolor="rgba(255,255,255,0.85)",
+            font={"size": 10, "color": "#333"},
         )
     fig.add_hline(y=GAP_SCORE - 0.5, line={"color": "#999", "width": 1})
     fig.add_annotation(
@@ -273,7 +274,7 @@ def theme_figure(theme, entries, lines, joins, subtitle, today):
             "showgrid": False,
         },
         yaxis={
-            "range": [GAP_SCORE + 0.5, 0.5],
+            "range": [GAP_SCORE + 0.95, 0.5],
             "tickvals": list(SCALE),
             "ticktext": list(SCALE.values()),
             "gridcolor": "#d0d0d0",
