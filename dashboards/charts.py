@@ -64,8 +64,22 @@ class Entry:
         return self.judgement is None
 
     @property
+    def section(self):
+        return area_section(self.judgement.area) if self.judgement else ""
+
+    @property
     def grade_words(self):
         return self.judgement.grade_in_framework_words if self.judgement else "Not judged"
+
+
+SECTIONS = {"safeguarding": "Safeguarding", "looked_after_children": "Looked after children"}
+
+
+def area_section(area_key):
+    """The part of a SLAC or LAC report an area sits in ('Safeguarding'), or ''. SLAC printed
+    'Overall effectiveness' twice, once per part."""
+    section, _, rest = area_key.partition(".")
+    return SECTIONS.get(section, "") if rest else ""
 
 
 def style(index):
@@ -146,7 +160,7 @@ def _hover(entry):
         detail, grade = "Not judged", entry.note
     else:
         j = entry.judgement
-        detail = j.label
+        detail = f"{entry.section}: {j.label}" if entry.section else j.label
         grade = j.grade_in_framework_words + (" (corrected)" if j.is_corrected else "")
     return [i.authority.name, i.get_framework_display(), when, detail, grade]
 

@@ -192,11 +192,12 @@ def grid(request):
             ]
             if not mine or not columns:
                 continue
+            columns = [(a, charts.area_section(a.key)) for a in columns]
             body = []
             for inspection in mine:
                 judged = by_inspection[inspection.pk]
                 cells = []
-                for a in columns:
+                for a, _section in columns:
                     cells.append(
                         {
                             "area": a,
@@ -233,6 +234,7 @@ def _histories(judgements):
         history[record.id].append(record)
     for j in judgements:
         j.history_rows = history[j.pk]
+        j.section = charts.area_section(j.area)
     return judgements
 
 

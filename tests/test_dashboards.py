@@ -74,6 +74,7 @@ def test_hover_gives_framework_label_and_grade_in_the_frameworks_words(client, p
     ]  # fmt: skip
     poole = _lines(figures["help_and_protection"])["Poole → Bournemouth, Christchurch and Poole"]
     assert poole["customdata"][0][1] == "SLAC"
+    assert poole["customdata"][0][3] == "Safeguarding: Overall effectiveness"
     assert poole["customdata"][0][4] == "Adequate"
 
 
@@ -166,6 +167,9 @@ def test_grid_shows_every_area_of_each_framework_as_words(client, peer_record):
     assert frameworks == ["SLAC", "ILACS"]
     assert "Requires improvement to be good" in html
     assert "Not found in the documents" in html
+    slac = response.context["tables"][0]["columns"]
+    assert ("Safeguarding", "Overall effectiveness") in [(s, a.label) for a, s in slac]
+    assert ("Looked after children", "Overall effectiveness") in [(s, a.label) for a, s in slac]
 
 
 def test_grid_tells_ilacs_combined_from_split_children_in_care(client, hampshire):
