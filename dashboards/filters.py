@@ -66,6 +66,7 @@ class JudgementFilter(django_filters.FilterSet):
         to_field_name="slug",
         label="Authorities",
         method=_unfiltered,
+        widget=forms.SelectMultiple(attrs={"aria-describedby": "authority-hint"}),
     )
     group = django_filters.ModelChoiceFilter(
         queryset=PeerGroup.objects.all(),
@@ -85,7 +86,11 @@ class JudgementFilter(django_filters.FilterSet):
         method=_unfiltered,
     )
     region = django_filters.ChoiceFilter(choices=_regions, label="Region", method=_unfiltered)
-    framework = django_filters.MultipleChoiceFilter(choices=Framework.choices, label="Frameworks")
+    framework = django_filters.MultipleChoiceFilter(
+        choices=Framework.choices,
+        label="Frameworks",
+        widget=forms.SelectMultiple(attrs={"aria-describedby": "framework-hint"}),
+    )
     theme = django_filters.ChoiceFilter(choices=Theme.choices, label="Theme", method="filter_theme")
     area = django_filters.ChoiceFilter(choices=Area.choices, label="Judgement area")
     start = django_filters.DateFilter(
