@@ -89,3 +89,53 @@ def test_changed_parse_of_a_corrected_judgement_flags_it_and_keeps_the_correctio
     assert judgement.is_corrected
     assert judgement.needs_review
     assert "inadequate" in judgement.review_reason and "outstanding" in judgement.review_reason
+
+
+@pytest.mark.corpus
+def test_an_editor_corrects_southampton_being_healthy_and_it_holds_everywhere(
+    corpus_dir, southampton, client, django_user_model
+):
+    """Issue 6, 'done when': admin correction → dashboard and CSV → full re-ingest → history."""
+    from django.contrib.auth.models import Group
+    from django.urls import reverse
+
+    def ingest_corpus():
+        out = io.StringIO()
+        with pytest.raises(CommandError):  # the corpus holds one web page saved as .pdf
+            call_command("ingest", str(corpus_dir), "--jobs", "2", stdout=out, stderr=out)
+
+    ingest_corpus()
+    editor = django_user_model.objects.create_user("editor", password="pw-e-1", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Grade editors"))
+    client.force_login(editor)
+    judgement = Judgement.objects.get(inspection__authority=southampton, area=BEING_HEALTHY)
+    url = reverse("admin:inspections_judgement_change", args=[judgement.pk])
+
+    response = client.post(url, {"grade": "outstanding", "reason": "Report reissued"})
+    assert response.status_code == 302
+
+    csv_rows = client.get("/export.csv").content.decode("utf-8-sig").splitlines()
+    header = csv_rows[0].split(",")
+    row = next(
+        dict(zip(header, line.split(","), strict=False))
+        for line in csv_rows[1:]
+        if "Southampton" in line and BEING_HEALTHY in line
+    )
+    assert (row["grade"], row["corrected"]) == ("outstanding", "true")
+    page = client.get(southampton.get_absolute_url()).content.decode()
+    assert "corrected" in page and "Report reissued" in page
+
+    ingest_corpus()
+
+    judgement.refresh_from_db()
+    assert (judgement.grade, judgement.parsed_grade, judgement.is_corrected) == (
+        "outstanding",
+        "good",
+        True,
+    )
+    latest = judgement.history.first()
+    assert (latest.history_user, latest.history_change_reason, latest.grade) == (
+        editor,
+        "Report reissued",
+        "outstanding",
+    )

@@ -26,7 +26,7 @@ def run_ingest(*args):
     out, err = io.StringIO(), io.StringIO()
     error = None
     try:
-        call_command("ingest", *map(str, args), "--json", "--jobs", "1", stdout=out, stderr=err)
+        call_command("ingest", *map(str, args), "--json", "--jobs", "2", stdout=out, stderr=err)
     except CommandError as e:
         error = e
     lines = [json.loads(line) for line in out.getvalue().splitlines() if line.strip()]

@@ -5,7 +5,7 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections
+from django.db import connection, connections
 
 from inspections import ingest
 from inspections.models import SourceDocument
@@ -53,7 +53,10 @@ class Command(BaseCommand):
         progress = _progress(len(to_read), self.stderr)
         read = partial(_read, authorities=names, hashes=hashes)
         if jobs > 1 and len(to_read) > 1:
-            connections.close_all()  # worker processes must not share the parent's connection
+            # Forked workers must not share the parent's connection; one inside a transaction
+            # (a test's) cannot be closed, and workers never touch it and exit with os._exit.
+            if not connection.in_atomic_block:
+                connections.close_all()
             with ProcessPoolExecutor(max_workers=min(jobs, len(to_read))) as pool:
                 for result in pool.map(read, to_read):
                     self._handle(result)
