@@ -58,8 +58,12 @@ class Command(BaseCommand):
             if not connection.in_atomic_block:
                 connections.close_all()
             with ProcessPoolExecutor(max_workers=min(jobs, len(to_read))) as pool:
-                for result in pool.map(read, to_read):
-                    self._handle(result)
+                # Largest files first, so no worker is left with a big one at the end; results
+                # are still stored in path order, so a run's output reads the same every time.
+                largest_first = sorted(to_read, key=os.path.getsize, reverse=True)
+                futures = {path: pool.submit(read, path) for path in largest_first}
+                for path in to_read:
+                    self._handle(futures[path].result())
                     progress.update()
         else:
             for result in map(read, to_read):
