@@ -20,7 +20,6 @@ prints the refused count and carries on.
 """
 
 import argparse
-import contextlib
 import os
 import re
 import subprocess
@@ -31,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.databases import throwaway_database  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ofsted_compare.settings")
 
 TARGET_ONE_JOB = 1.15  # parse and store add under 15 % to bare extraction
@@ -76,27 +77,6 @@ def run(args, env=None):
         out.seek(0)
         err.seek(0)
         return seconds, usage.ru_maxrss / 1024, child.returncode, out.read(), err.read()
-
-
-@contextlib.contextmanager
-def throwaway_database(n):
-    """A DATABASE_URL for a new, empty database that is dropped afterwards."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        name = f"ofsted_bench_{os.getpid()}_{n}"
-        server = url.rsplit("/", 1)[0]
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield f"{server}/{name}"
-        finally:
-            with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    else:
-        with tempfile.TemporaryDirectory(prefix="ofsted_bench_") as tmp:
-            yield f"sqlite:///{tmp}/bench.sqlite3"
 
 
 def prepare(database_url):
@@ -158,7 +138,7 @@ def main():
         line(f"1. bare extract_text, {laparams}", seconds, n, peak, f"{bad} unreadable")
 
     results = {}
-    with throwaway_database(1) as db1, throwaway_database(2) as db2:
+    with throwaway_database("ingest1") as db1, throwaway_database("ingest2") as db2:
         for jobs, database in ((1, db1), (options.jobs, db2)):
             env = prepare(database)
             seconds, peak, refused, failed, summary = ingest(folder, jobs, env)

@@ -37,6 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.databases import throwaway_database  # noqa: E402
 
 TARGET_P95_MS = 150
 TARGET_PAGE_WEIGHT = 1.5 * 2**20
@@ -58,26 +59,6 @@ SETTINGS_MODULE = """
 from ofsted_compare.settings import *  # noqa: F403
 STATIC_ROOT = {static_root!r}
 """
-
-
-@contextlib.contextmanager
-def throwaway_database():
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        name = f"ofsted_bench_load_{os.getpid()}"
-        server = url.rsplit("/", 1)[0]
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield f"{server}/{name}"
-        finally:
-            with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    else:
-        with tempfile.TemporaryDirectory(prefix="ofsted_bench_") as tmp:
-            yield f"sqlite:///{tmp}/load.sqlite3"
 
 
 def build_dataset(seed=2009):
@@ -301,7 +282,7 @@ def main():
     parser.add_argument("--clients", type=int, default=20, help="Concurrent client threads.")
     options = parser.parse_args()
 
-    with throwaway_database() as database_url, tempfile.TemporaryDirectory() as tmp:
+    with throwaway_database("load") as database_url, tempfile.TemporaryDirectory() as tmp:
         os.environ["DATABASE_URL"] = database_url
         os.environ["DJANGO_SETTINGS_MODULE"] = "ofsted_compare.settings"
         import django
