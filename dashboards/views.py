@@ -1,5 +1,5 @@
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from functools import wraps
 
 from django.conf import settings
@@ -31,9 +31,9 @@ def dashboard_view(view):
     return require_GET(wrapper)
 
 
-def _filter_data(request):
+def _home_filter_data(request):
     """The query string; on a bare home page, the default peer group, shown in the form and URLs
-    so the view can be shared like any other."""
+    so the view can be shared like any other. Other pages with no query show everything."""
     if request.GET or not PeerGroup.objects.filter(slug=DEFAULT_GROUP).exists():
         return request.GET
     data = QueryDict(mutable=True)
@@ -42,7 +42,7 @@ def _filter_data(request):
 
 
 def _filtered(request, data=None):
-    data = _filter_data(request) if data is None else data
+    data = request.GET if data is None else data
     filterset = JudgementFilter(data, queryset=Judgement.objects.for_dashboard())
     rows = list(filterset.qs) if filterset.is_valid() else []
     return filterset, rows, data
@@ -80,7 +80,7 @@ def _lines(filterset, rows, inspections):
         lines.append((owner, charts.line_name(owner, members[pk]), charts.style(index)))
         for earlier in members[pk]:
             if earlier.pk != pk and earlier.existed_until:
-                day = earlier.existed_until + timezone.timedelta(days=1)
+                day = earlier.existed_until + timedelta(days=1)
                 joins.append((day, f"{earlier.name} → {owner.name}, {day:%-d %b %Y}"))
     drawn = {a.pk for pk in members for a in members[pk]} | set(members)
     without = [a for a in chosen or [] if a.pk not in drawn]
@@ -89,7 +89,7 @@ def _lines(filterset, rows, inspections):
 
 @dashboard_view
 def compare(request):
-    filterset, rows, data = _filtered(request)
+    filterset, rows, data = _filtered(request, _home_filter_data(request))
     today = timezone.localdate()
     chart_list, figures = [], []
     if filterset.is_valid():

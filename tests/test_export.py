@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from authorities.models import LocalAuthority
 from dashboards.export import COLUMNS, neutralise
 from tests.factories import make_document, make_inspection, make_judgement
 
@@ -107,6 +108,13 @@ def test_csv_of_a_theme_table_has_the_tables_judgements(client, hampshire, poole
     rows = _csv(client.get(f"/export.csv?{chart['csv_query']}"))
     assert [(r[2], r[4]) for r in rows[1:]] == table
     assert len(table) == 2
+
+
+def test_csv_with_no_query_has_every_authority_not_the_home_pages_group(client, hampshire):
+    kent = LocalAuthority.objects.get(name="Kent")
+    make_judgement(make_inspection(kent))
+    make_judgement(make_inspection(hampshire))
+    assert [r[2] for r in _csv(client.get("/export.csv"))[1:]] == ["Hampshire", "Kent"]
 
 
 def test_csv_with_invalid_filter_is_a_bad_request_with_no_rows(client, hampshire):
