@@ -212,8 +212,11 @@ def store(result: ReadResult) -> Outcome:
         inspection.not_judged = sorted(set(inspection.not_judged) | set(parsed.not_judged))
         inspection.save(update_fields=["not_judged"])
 
+    stored_before = {
+        j.area: j for j in inspection.judgements.select_related("source_document")
+    }  # one query per document, not one per judgement
     for found in parsed.judgements:
-        stored, flagged = _store_judgement(inspection, document, found)
+        stored, flagged = _store_judgement(inspection, document, found, stored_before)
         outcome.judgements_stored += stored
         outcome.flagged += flagged
         outcome.inspection_changed |= bool(stored) and not outcome.inspection_created
@@ -305,7 +308,7 @@ def _flag(inspection, reasons):
     inspection.save(update_fields=["needs_review", "review_reason"])
 
 
-def _store_judgement(inspection, document, found):
+def _store_judgement(inspection, document, found, stored_before):
     """Create or reconcile one judgement. Returns (stored, flagged) as 0/1 counts."""
     evidence = {
         "source_document": document,
@@ -313,8 +316,7 @@ def _store_judgement(inspection, document, found):
         "line": found.evidence.line,
         "evidence_text": found.evidence.text,
     }
-    existing = inspection.judgements.filter(area=found.area).select_related("source_document")
-    existing = existing.first()
+    existing = stored_before.get(found.area)
     if existing is None:
         Judgement.objects.create(
             inspection=inspection,
