@@ -19,6 +19,7 @@ static files are removed at the end.
 import argparse
 import contextlib
 import gzip
+import html
 import http.client
 import os
 import random
@@ -41,18 +42,23 @@ from bench.databases import throwaway_database  # noqa: E402
 
 TARGET_P95_MS = 150
 TARGET_PAGE_WEIGHT = 1.5 * 2**20
-URLS = ["/", "/authorities/hampshire/", "/grid/", "/export.csv"]
+HREF_RE = re.compile(r"""<a\b[^>]*?\bhref=["']([^"']+)["'][^>]*>(.*?)</a>""", re.I | re.S)
 ASSET_RE = re.compile(r"""<(?:script|link|img)\b[^>]*?\b(?:src|href)=["']([^"']+)["']""", re.I)
 
-# Each framework's years, and how many inspections an authority had under it.
+# Each framework's years and how many inspections an authority had under it on average: SLAC
+# inspected safeguarding and looked-after children, often in separate years; SIF and ILACS came
+# back sooner to authorities judged inadequate; SIF reported the LSCB review with the inspection
+# (its `lscb` area), and a few LSCB reviews stood alone; focused and monitoring visits are
+# ungraded.
 FRAMEWORK_YEARS = [
-    ("SLAC", 2009, 2012),
-    ("LAC", 2012, 2013),
-    ("SIF", 2013, 2018),
-    ("LSCB_REVIEW", 2013, 2018),
-    ("ILACS", 2018, 2022),
-    ("ILACS", 2023, 2026),
-    ("FOCUSED_VISIT", 2018, 2026),
+    ("SLAC", 2009, 2012, 1.7),
+    ("LAC", 2012, 2013, 0.5),
+    ("SIF", 2013, 2018, 1.4),
+    ("LSCB_REVIEW", 2013, 2018, 0.2),
+    ("ILACS", 2018, 2022, 1.3),
+    ("ILACS", 2023, 2026, 1.0),
+    ("FOCUSED_VISIT", 2018, 2026, 2.0),
+    ("MONITORING_VISIT", 2014, 2026, 0.4),
 ]
 
 SETTINGS_MODULE = """
@@ -76,22 +82,27 @@ def build_dataset(seed=2009):
     rng = random.Random(seed)
     inspections = []
     for authority in LocalAuthority.objects.all():
-        for framework, first, last in FRAMEWORK_YEARS:
-            start = date(rng.randint(first, last), rng.randint(1, 12), rng.randint(1, 28))
-            if authority.existed_from and start < authority.existed_from:
-                continue
-            if authority.existed_until and start >= authority.existed_until:
-                continue
-            inspections.append(
-                Inspection(
-                    authority=authority,
-                    framework=framework,
-                    start_date=start,
-                    end_date=start + timedelta(days=rng.choice([4, 11, 18])),
-                    published=start + timedelta(days=rng.randint(30, 60)),
-                    lead_inspector=f"Inspector {rng.randint(1, 60)}",
+        for framework, first, last, mean in FRAMEWORK_YEARS:
+            count = int(mean) + (rng.random() < mean % 1)
+            starts = {
+                date(rng.randint(first, last), rng.randint(1, 12), rng.randint(1, 28))
+                for _ in range(count)
+            }
+            for start in sorted(starts):
+                if authority.existed_from and start < authority.existed_from:
+                    continue
+                if authority.existed_until and start >= authority.existed_until:
+                    continue
+                inspections.append(
+                    Inspection(
+                        authority=authority,
+                        framework=framework,
+                        start_date=start,
+                        end_date=start + timedelta(days=rng.choice([4, 11, 18])),
+                        published=start + timedelta(days=rng.randint(30, 60)),
+                        lead_inspector=f"Inspector {rng.randint(1, 60)}",
+                    )
                 )
-            )
     inspections = Inspection.objects.bulk_create(inspections)
     documents = SourceDocument.objects.bulk_create(
         SourceDocument(
@@ -141,6 +152,38 @@ def _areas(fw, inspection):
         for a in areas
         if (a.key != "children_in_care_and_care_leavers" or together)
         and (a.key not in split or not together)
+    ]
+
+
+def _link(client, url, prefix, text=""):
+    """The first link on a page whose address starts with `prefix` (and whose text contains
+    `text`), as a user would follow it."""
+    page = client.get(url).content.decode()
+    for href, label in HREF_RE.findall(page):
+        href = html.unescape(href)
+        if href.startswith("?"):
+            href = url.split("?")[0] + href
+        if href.startswith(prefix) and text.lower() in label.lower():
+            return href
+    sys.exit(f"No link to {prefix}... {text!r} on {url}")
+
+
+def follow_links():
+    """The pages a user reaches by following the app's own links: the default compare page, an
+    authority on it, the default grid and the compare page's CSV link; then the grid of every
+    authority and its CSV link, the heavy case."""
+    from django.test import Client
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    grid = _link(client, "/", "/grid/")
+    every = _link(client, grid, "/grid/", "all authorities")
+    return [
+        "/",
+        _link(client, "/", "/authorities/hampshire/"),
+        grid,
+        _link(client, "/", "/export.csv"),
+        every,
+        _link(client, every, "/export.csv"),
     ]
 
 
@@ -267,11 +310,11 @@ def percentile(values, p):
 
 def report_line(name, times, errors, seconds):
     if not times:
-        print(f"{name:<26} no successful requests, {len(errors)} errors")
+        print(f"{name:<40} no successful requests, {len(errors)} errors")
         return
     ms = [t * 1000 for t in times]
     print(
-        f"{name:<26} {percentile(ms, 50):7.1f} {percentile(ms, 95):7.1f} {percentile(ms, 99):7.1f}"
+        f"{name:<40} {percentile(ms, 50):7.1f} {percentile(ms, 95):7.1f} {percentile(ms, 99):7.1f}"
         f" {len(times) / seconds:8.1f} {len(times):7d} {len(errors):6d}"
     )
 
@@ -280,9 +323,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60, help="How long to drive the load.")
     parser.add_argument("--clients", type=int, default=20, help="Concurrent client threads.")
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="Build the dataset into the (empty) database of DATABASE_URL and keep it, for "
+        "profiling; serve and measure nothing.",
+    )
     options = parser.parse_args()
 
-    with throwaway_database("load") as database_url, tempfile.TemporaryDirectory() as tmp:
+    if options.build_only:
+        database = contextlib.nullcontext(os.environ["DATABASE_URL"])
+    else:
+        database = throwaway_database("load")
+    with database as database_url, tempfile.TemporaryDirectory() as tmp:
         os.environ["DATABASE_URL"] = database_url
         os.environ["DJANGO_SETTINGS_MODULE"] = "ofsted_compare.settings"
         import django
@@ -299,10 +352,13 @@ def main():
             "areas its framework grades)"
         )
 
-        counted = queries_per_page(URLS)
+        if options.build_only:
+            return
+        pages = follow_links()
+        counted = queries_per_page(pages)
         connections.close_all()  # the server and the final DROP need the database to themselves
-        urls = [url for url in URLS if counted[url][0] == 200]
-        for url in URLS:
+        urls = [url for url in pages if counted[url][0] == 200]
+        for url in pages:
             if url not in urls:
                 print(f"Skipped {url}: HTTP {counted[url][0]} (not there yet?)")
 
@@ -339,7 +395,7 @@ def main():
         f"\n{options.clients} clients for {seconds:.1f} s against gunicorn (2 workers) on "
         f"127.0.0.1, {os.cpu_count()} cores, load average {load:.2f} at the end; times in ms"
     )
-    print(f"{'page':<26} {'p50':>7} {'p95':>7} {'p99':>7} {'req/s':>8} {'ok':>7} {'errors':>6}")
+    print(f"{'page':<40} {'p50':>7} {'p95':>7} {'p99':>7} {'req/s':>8} {'ok':>7} {'errors':>6}")
     for url in urls:
         report_line(url, timings[url], errors[url], seconds)
     every = [t for url in urls for t in timings[url]]
@@ -359,10 +415,10 @@ def main():
     )
 
     print("\nPer page: database queries (test client, in-process) and one client alone (median):")
-    for url in URLS:
+    for url in pages:
         status, queries = counted[url]
         own = f"{alone[url]:7.1f} ms alone" if url in alone else ""
-        print(f"  {url:<26} {queries:4d} queries  (HTTP {status}) {own}")
+        print(f"  {url:<40} {queries:4d} queries  (HTTP {status}) {own}")
 
     total = sum(size for _, size, _ in weight)
     print("\nCompare page weight with Accept-Encoding: gzip (bytes transferred):")

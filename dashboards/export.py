@@ -36,39 +36,63 @@ def neutralise(value):
     return value
 
 
+# What a row is read from, in one query of plain values (no model instances), in COLUMNS order
+# apart from theme and score, which follow from framework, area and grade.
+FIELDS = [
+    "inspection__authority__la_code",
+    "inspection__authority__gss_code",
+    "inspection__authority__name",
+    "framework",
+    "inspection__start_date",
+    "inspection__end_date",
+    "inspection__published",
+    "area",
+    "label",
+    "grade",
+    "grade_as_printed",
+    "is_corrected",
+    "needs_review",
+    "source_document__file_name",
+    "page",
+]
+THEMES = {(f, a.key): a.theme or "" for f, areas in fw.AREAS.items() for a in areas}
+
+
 def _iso(day):
     return day.isoformat() if day else ""
 
 
-def judgement_row(j):
-    """The CSV row of a judgement, in COLUMNS order. The grade is the one everyone sees: a
-    corrected grade when staff corrected it (and then `corrected` is true)."""
-    i, a = j.inspection, j.inspection.authority
+def judgement_row(values):
+    """The CSV row of one judgement's FIELDS values, in COLUMNS order. The grade is the one
+    everyone sees: a corrected grade when staff corrected it (and then `corrected` is true)."""
+    (la_code, gss_code, name, framework, start, end, published, area, label, grade,
+     as_printed, corrected, review, file_name, page) = values  # fmt: skip
     return [
-        a.la_code,
-        a.gss_code,
-        a.name,
-        j.framework,
-        _iso(i.start_date),
-        _iso(i.end_date),
-        _iso(i.published),
-        fw.area(j.framework, j.area).theme or "",
-        j.area,
-        j.label,
-        j.grade,
-        j.grade_as_printed,
-        j.score,
-        "true" if j.is_corrected else "false",
-        "true" if j.needs_review else "false",
-        j.source_document.file_name if j.source_document else "",
-        j.page if j.page is not None else "",
+        la_code,
+        gss_code,
+        name,
+        framework,
+        _iso(start),
+        _iso(end),
+        _iso(published),
+        THEMES[framework, area],
+        area,
+        label,
+        grade,
+        as_printed,
+        fw.GRADE_SCORES[grade],
+        "true" if corrected else "false",
+        "true" if review else "false",
+        file_name or "",
+        "" if page is None else page,
     ]
 
 
 def write_csv(out, judgements):
-    """Write the header and one row per judgement to a text stream, BOM first for Excel."""
+    """Write the header and one row per judgement of a queryset to a text stream, BOM first
+    for Excel."""
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    for j in judgements:
-        writer.writerow([neutralise(v) for v in judgement_row(j)])
+    for values in judgements.values_list(*FIELDS).iterator(chunk_size=2000):
+        writer.writerow([neutralise(v) for v in judgement_row(values)])

@@ -8,6 +8,9 @@ Bournemouth, Christchurch and Poole carries Poole's record from before 1 April 2
 
 import django_filters
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from authorities.models import LocalAuthority, PeerGroup, StatisticalNeighbour
 from inspections import frameworks as fw
@@ -55,6 +58,40 @@ class JudgementForm(forms.Form):
         return cleaned
 
 
+class QuickSelectMixin:
+    """Render a select's options in Python. Django renders each <option> through a template,
+    and the two authority lists (every authority, twice) cost more than the rest of the compare
+    page. The HTML is what Django's templates give."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = []
+        for group, options, _index in widget["optgroups"]:
+            html = "".join(
+                format_html(
+                    '<option value="{}"{}>{}</option>', o["value"], flatatt(o["attrs"]), o["label"]
+                )
+                for o in options
+            )
+            if group:
+                html = format_html('<optgroup label="{}">{}</optgroup>', group, mark_safe(html))
+            parts.append(html)
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            mark_safe("".join(parts)),
+        )
+
+
+class QuickSelect(QuickSelectMixin, forms.Select):
+    pass
+
+
+class QuickSelectMultiple(QuickSelectMixin, forms.SelectMultiple):
+    pass
+
+
 def _unfiltered(queryset, name, value):
     # Authority choices add up, so they are applied together in filter_queryset.
     return queryset
@@ -66,33 +103,42 @@ class JudgementFilter(django_filters.FilterSet):
         to_field_name="slug",
         label="Authorities",
         method=_unfiltered,
-        widget=forms.SelectMultiple(attrs={"aria-describedby": "authority-hint"}),
+        widget=QuickSelectMultiple(attrs={"aria-describedby": "authority-hint"}),
     )
     group = django_filters.ModelChoiceFilter(
         queryset=PeerGroup.objects.all(),
         to_field_name="slug",
         label="Peer group",
         method=_unfiltered,
+        widget=QuickSelect,
     )
     neighbours_of = django_filters.ModelChoiceFilter(
         queryset=LocalAuthority.objects.all(),
         to_field_name="slug",
         label="Statistical neighbours of",
         method=_unfiltered,
+        widget=QuickSelect,
     )
     neighbour_model = django_filters.ChoiceFilter(
         choices=StatisticalNeighbour.ModelVersion.choices,
         label="Neighbour model",
         method=_unfiltered,
+        widget=QuickSelect,
     )
-    region = django_filters.ChoiceFilter(choices=_regions, label="Region", method=_unfiltered)
+    region = django_filters.ChoiceFilter(
+        choices=_regions, label="Region", method=_unfiltered, widget=QuickSelect
+    )
     framework = django_filters.MultipleChoiceFilter(
         choices=Framework.choices,
         label="Frameworks",
-        widget=forms.SelectMultiple(attrs={"aria-describedby": "framework-hint"}),
+        widget=QuickSelectMultiple(attrs={"aria-describedby": "framework-hint"}),
     )
-    theme = django_filters.ChoiceFilter(choices=Theme.choices, label="Theme", method="filter_theme")
-    area = django_filters.ChoiceFilter(choices=Area.choices, label="Judgement area")
+    theme = django_filters.ChoiceFilter(
+        choices=Theme.choices, label="Theme", method="filter_theme", widget=QuickSelect
+    )
+    area = django_filters.ChoiceFilter(
+        choices=Area.choices, label="Judgement area", widget=QuickSelect
+    )
     start = django_filters.DateFilter(
         field_name="inspection__start_date",
         lookup_expr="gte",

@@ -1,3 +1,4 @@
+import io
 from collections import defaultdict
 from datetime import date, timedelta
 from functools import wraps
@@ -8,11 +9,13 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from authorities.models import LocalAuthority, PeerGroup
 from inspections import frameworks as fw
-from inspections.models import AreaStatus, Inspection, Judgement
+from inspections.models import AreaStatus, Grade, Inspection, Judgement
 
 from . import charts
 from .export import write_csv
@@ -31,9 +34,11 @@ def dashboard_view(view):
     return require_GET(wrapper)
 
 
-def _home_filter_data(request):
-    """The query string; on a bare home page, the default peer group, shown in the form and URLs
-    so the view can be shared like any other. Other pages with no query show everything."""
+def _filter_data(request):
+    """The filters of a page. An empty query string means the default view, the "Hampshire and
+    peers" group, on every page (compare, grid and CSV), so that /export.csv with a page's exact
+    query string has that page's rows; the group is then made explicit in the page's form and
+    links. Any query string means exactly what it says: `?group=` is every authority."""
     if request.GET or not PeerGroup.objects.filter(slug=DEFAULT_GROUP).exists():
         return request.GET
     data = QueryDict(mutable=True)
@@ -41,8 +46,8 @@ def _home_filter_data(request):
     return data
 
 
-def _filtered(request, data=None):
-    data = request.GET if data is None else data
+def _filtered(request):
+    data = _filter_data(request)
     filterset = JudgementFilter(data, queryset=Judgement.objects.for_dashboard())
     rows = list(filterset.qs) if filterset.is_valid() else []
     return filterset, rows, data
@@ -89,7 +94,7 @@ def _lines(filterset, rows, inspections):
 
 @dashboard_view
 def compare(request):
-    filterset, rows, data = _filtered(request, _home_filter_data(request))
+    filterset, rows, data = _filtered(request)
     today = timezone.localdate()
     chart_list, figures = [], []
     if filterset.is_valid():
@@ -129,6 +134,7 @@ def compare(request):
             "lines": lines,
             "without_inspections": without,
             "query": data.urlencode(),
+            "default_view": data is not request.GET,
             "judgement_count": len(rows),
         },
     )
@@ -136,7 +142,8 @@ def compare(request):
 
 @dashboard_view
 def export_csv(request):
-    filterset, rows, data = _filtered(request)
+    data = _filter_data(request)
+    filterset = JudgementFilter(data, queryset=Judgement.objects.for_dashboard())
     today = timezone.localdate().isoformat()
     response = HttpResponse(
         content_type="text/csv; charset=utf-8",
@@ -144,7 +151,10 @@ def export_csv(request):
     )
     if not filterset.is_valid():
         response.status_code = 400
-    write_csv(response, rows)
+    # One write into the response: a write per row costs more than the rows themselves.
+    text = io.StringIO()
+    write_csv(text, filterset.qs if filterset.is_valid() else Judgement.objects.none())
+    response.write(text.getvalue())
     return response
 
 
@@ -169,14 +179,45 @@ def _grid_status(inspection, area, judged):
     return GRID_STATUS.get(inspection.area_status(area.key, judged_areas=judged), "")
 
 
+def _grade_words():
+    """{(framework, grade): the grade in the framework's words}, as Judgement says them."""
+    return {
+        (framework, grade): Judgement(framework=framework, grade=grade).grade_in_framework_words
+        for framework in fw.FRAMEWORK_GRADES
+        for grade in Grade.values
+    }
+
+
+def _grid_cell(inspection, area, judged, words):
+    """The HTML of one grid cell, built here rather than in the template: the grid of every
+    authority has tens of thousands of cells, and template tags per cell cost most of its time."""
+    found = judged.get(area.key)
+    if found is None:
+        return format_html('<td class="status">{}</td>', _grid_status(inspection, area, judged))
+    framework, grade, corrected, review = found
+    return format_html(
+        '<td><span class="grade grade-{}">{}</span>{}{}</td>',
+        grade,
+        words[framework, grade],
+        mark_safe(' <span class="flag corrected">corrected</span>') if corrected else "",
+        mark_safe(' <span class="flag review">needs review</span>') if review else "",
+    )
+
+
 @dashboard_view
 def grid(request):
-    filterset, rows, data = _filtered(request)
-    tables = []
+    data = _filter_data(request)
+    filterset = JudgementFilter(data, queryset=Judgement.objects.for_dashboard())
+    tables, judgement_count = [], 0
     if filterset.is_valid():
+        # Plain values, not model instances: the grid needs only these of each judgement.
         by_inspection = defaultdict(dict)
-        for j in rows:
-            by_inspection[j.inspection_id][j.area] = j
+        for inspection_id, area, *rest in filterset.qs.values_list(
+            "inspection_id", "area", "framework", "grade", "is_corrected", "needs_review"
+        ):
+            by_inspection[inspection_id][area] = rest
+            judgement_count += 1
+        words = _grade_words()
         themes = set(filterset.themes())
         area_filter = filterset.form.cleaned_data.get("area")
         inspections = sorted(
@@ -192,20 +233,19 @@ def grid(request):
             ]
             if not mine or not columns:
                 continue
+            body = [
+                {
+                    "inspection": inspection,
+                    "cells": mark_safe(
+                        "".join(
+                            _grid_cell(inspection, a, by_inspection[inspection.pk], words)
+                            for a in columns
+                        )
+                    ),
+                }
+                for inspection in mine
+            ]
             columns = [(a, charts.area_section(a.key)) for a in columns]
-            body = []
-            for inspection in mine:
-                judged = by_inspection[inspection.pk]
-                cells = []
-                for a, _section in columns:
-                    cells.append(
-                        {
-                            "area": a,
-                            "judgement": judged.get(a.key),
-                            "status": _grid_status(inspection, a, judged),
-                        }
-                    )
-                body.append({"inspection": inspection, "cells": cells})
             tables.append(
                 {"framework": framework, "name": fw.FRAMEWORK_NAMES[framework], "columns": columns,
                  "rows": body}
@@ -217,7 +257,8 @@ def grid(request):
             "filterset": filterset,
             "tables": tables,
             "query": data.urlencode(),
-            "judgement_count": len(rows),
+            "default_view": data is not request.GET,
+            "judgement_count": judgement_count,
         },
     )
 

@@ -110,11 +110,24 @@ def test_csv_of_a_theme_table_has_the_tables_judgements(client, hampshire, poole
     assert len(table) == 2
 
 
-def test_csv_with_no_query_has_every_authority_not_the_home_pages_group(client, hampshire):
+def test_csv_with_no_query_has_the_home_pages_rows_and_group_empty_has_everyones(client, hampshire):
     kent = LocalAuthority.objects.get(name="Kent")
     make_judgement(make_inspection(kent))
     make_judgement(make_inspection(hampshire))
-    assert [r[2] for r in _csv(client.get("/export.csv"))[1:]] == ["Hampshire", "Kent"]
+    home = client.get("/")
+    assert home.context["judgement_count"] == 1
+    assert [r[2] for r in _csv(client.get("/export.csv"))[1:]] == ["Hampshire"]
+    assert [r[2] for r in _csv(client.get("/export.csv?group="))[1:]] == ["Hampshire", "Kent"]
+
+
+def test_csv_link_of_each_page_has_that_pages_rows(client, hampshire):
+    kent = LocalAuthority.objects.get(name="Kent")
+    make_judgement(make_inspection(kent))
+    make_judgement(make_inspection(hampshire))
+    for page in ["/", "/grid/", "/grid/?group=", "/?group=&region=South+East"]:
+        response = client.get(page)
+        link = f"/export.csv?{response.context['query']}"
+        assert len(_csv(client.get(link))[1:]) == response.context["judgement_count"], page
 
 
 def test_csv_with_invalid_filter_is_a_bad_request_with_no_rows(client, hampshire):
