@@ -192,3 +192,52 @@ def test_report_naming_no_authority_is_refused(tmp_path, authorities):
     assert found["anonymous.txt"]["status"] == "refused"
     assert "no authority" in stderr
     assert not Inspection.objects.exists()
+
+
+@pytest.fixture
+def cabinet_paper(corpus_dir):
+    return next((corpus_dir / "seeds").glob("002_*.txt")).read_text(encoding="utf-8")
+
+
+def test_sources_that_disagree_are_flagged_not_resolved_by_order(
+    tmp_path, hampshire, cabinet_paper
+):
+    (tmp_path / "a-cabinet-paper.txt").write_text(cabinet_paper, encoding="utf-8")
+    altered = cabinet_paper.replace("Partnership working\tOutstanding", "Partnership working\tGood")
+    altered = altered.replace(
+        "published by Ofsted on 12 August 2011", "published by Ofsted on 19 August 2011"
+    )
+    assert altered.count("\tGood") == cabinet_paper.count("\tGood") + 1
+    (tmp_path / "b-restated.txt").write_text(altered, encoding="utf-8")
+
+    found, _, error = run_ingest(tmp_path)
+
+    assert error is None
+    inspection = Inspection.objects.get(authority=hampshire)  # both sources, one inspection
+    assert inspection.documents.count() == 2
+    partnership = inspection.judgements.get(area="safeguarding.partnership_working")
+    assert partnership.needs_review
+    assert "b-restated.txt reads good" in partnership.review_reason
+    assert inspection.needs_review and "publication date" in inspection.review_reason
+    assert str(inspection.published) == "2011-08-12"  # kept and flagged, not silently replaced
+    others = inspection.judgements.exclude(area="safeguarding.partnership_working")
+    assert not others.filter(needs_review=True).exists()
+
+
+def test_folder_urn_confirms_but_never_overrides_the_authority(tmp_path, corpus_dir, authorities):
+    seed = next((corpus_dir / "seeds").glob("004_*.txt")).read_bytes()  # Southampton, 2012
+    wrong = tmp_path / "80472_hampshire"  # Hampshire's Ofsted URN
+    wrong.mkdir()
+    (wrong / "report.txt").write_bytes(seed)
+    right = tmp_path / "80558_southampton"
+    right.mkdir()
+    (right / "copy.txt").write_bytes(seed + b"\n")
+
+    found, _, error = run_ingest(tmp_path)
+
+    assert error is None
+    assert found["report.txt"]["authority"]["name"] == "Southampton"
+    assert any("80472" in r for r in found["report.txt"]["review_reasons"])
+    assert found["copy.txt"]["review_reasons"] == []
+    document = SourceDocument.objects.get(file_name="report.txt")
+    assert document.status == "needs_review" and "80472" in document.error
