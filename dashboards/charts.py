@@ -88,28 +88,71 @@ def style(index):
     }
 
 
-def owners(present_ids, edges, universe=None):
-    """Map each authority with inspections in view to the authority whose line draws them.
+def lineage_lines(present_ids, edges, universe=None):
+    """Who draws whom: ({authority id: line owner id}, {line owner id: [line owner ids]}).
 
-    A predecessor's inspections continue the line of its successor when the successor is in view
-    (Poole on the line of Bournemouth, Christchurch and Poole). `edges` maps an authority id to its
-    successors' ids; `universe` is the set of ids in view, None when every authority is.
+    The first maps each authority with inspections in view to the authority whose line draws
+    them; the second, each line that runs on into other lines at a join.
+
+    A predecessor's inspections continue its successor's line when it is that successor's only
+    predecessor with inspections in view and the successor is its only one in view (Poole on the
+    line of Bournemouth, Christchurch and Poole), however many steps that takes. Where two
+    predecessors with inspections merged (Bournemouth and Poole), or one split in two
+    (Northamptonshire), no one line can hold them: each predecessor keeps a line of its own that
+    runs into the line of each successor. `edges` maps an authority id to its successors' ids;
+    `universe` is the set of ids in view, None when every authority is.
     """
-    result = {}
-    for start in present_ids:
-        current, seen = start, {start}
-        while True:
-            ahead = [
-                s
-                for s in edges.get(current, [])
-                if s not in seen and (universe is None or s in universe)
-            ]
-            if not ahead:
-                break
-            current = ahead[0]
-            seen.add(current)
-        result[start] = current
-    return result
+    present = set(present_ids)
+    behind = {}
+    for old, news in edges.items():
+        for new in news:
+            behind.setdefault(new, []).append(old)
+
+    def ahead(pk):
+        return [s for s in edges.get(pk, []) if universe is None or s in universe]
+
+    def has_inspections(pk, seen=frozenset()):
+        if pk in present:
+            return True
+        seen = seen | {pk}
+        return any(has_inspections(p, seen) for p in behind.get(pk, []) if p not in seen)
+
+    def folds(pk):
+        successors = ahead(pk)
+        if len(successors) != 1:
+            return False
+        return [p for p in behind[successors[0]] if has_inspections(p)] == [pk]
+
+    def owner(pk):
+        seen = {pk}
+        while folds(pk) and ahead(pk)[0] not in seen:
+            pk = ahead(pk)[0]
+            seen.add(pk)
+        return pk
+
+    owner_of = {pk: owner(pk) for pk in present}
+    continues = {}
+    for pk in set(owner_of.values()):
+        into = list(dict.fromkeys(owner(s) for s in ahead(pk)))
+        if into:
+            continues[pk] = into
+    return owner_of, continues
+
+
+def join_texts(joins):
+    """One label per join date from [(date, predecessor name, [successor names])]:
+    'Bournemouth and Poole → Bournemouth, Christchurch and Poole, 1 Apr 2019'."""
+    by_day = {}
+    for day, old, new in joins:
+        by_day.setdefault(day, {}).setdefault(tuple(new), []).append(old)
+    texts = []
+    for day in sorted(by_day):
+        parts = [
+            f"{' and '.join(sorted(olds))} → {' and '.join(news)}"
+            for news, olds in by_day[day].items()
+        ]
+        texts.append((day, f"{'; '.join(parts)}, {day:%-d %b %Y}"))
+    return texts
 
 
 def _gap_note(inspection, theme, themed_areas):
@@ -175,22 +218,43 @@ def line_name(owner, members):
     return " → ".join([*earlier, owner.name]) if earlier else owner.name
 
 
-def _line_traces(name, owner, look, mine):
-    """The line of one authority, and its open markers on the "Not judged" row."""
+def _joining(mine, into):
+    """Where a line runs on into its successors' lines: for each successor, its last grade and
+    the successor's first grade after it, each pair after a break (None) so that a split draws
+    one branch per successor."""
+    last = next((e for e in reversed(mine) if not e.is_gap), None)
+    points = []
+    for theirs in into if last else []:
+        first = next((e for e in theirs if not e.is_gap and e.date > last.date), None)
+        if first:
+            points += [(last, None), (last, last.judgement.score), (first, first.judgement.score)]
+    return points
+
+
+def _line_traces(name, owner, look, mine, into=()):
+    """The line of one authority, and its open markers on the "Not judged" row. `into` holds
+    the entries of each line this one runs into at a join (see lineage_lines)."""
+    joining = _joining(mine, into)
+    # A gap breaks the line: None, never a zero.
+    points = [(e, None if e.is_gap else e.judgement.score) for e in mine] + joining
     traces = [
         {
             "type": "scatter",
-            "x": [e.date.isoformat() for e in mine],
-            # A gap breaks the line: None, never a zero.
-            "y": [None if e.is_gap else e.judgement.score for e in mine],
-            "customdata": [_hover(e) for e in mine],
+            "x": [e.date.isoformat() for e, _ in points],
+            "y": [y for _, y in points],
+            "customdata": [_hover(e) for e, _ in points],
             "hovertemplate": HOVER,
             "name": name,
             "legendgroup": str(owner.pk),
             "mode": "lines+markers",
             "connectgaps": False,
             "line": {"color": look["colour"], "dash": look["dash"], "width": 2},
-            "marker": {"symbol": look["symbol"], "size": 11, "color": look["colour"]},
+            # The joining points are drawn by the lines they join, so none is marked twice.
+            "marker": {
+                "symbol": look["symbol"],
+                "size": [11] * len(mine) + [0] * len(joining) if joining else 11,
+                "color": look["colour"],
+            },
         }
     ]
     gaps = [e for e in mine if e.is_gap]
@@ -252,11 +316,12 @@ def _era_marks(first, last):
     return shapes, annotations
 
 
-def theme_figure(theme, entries, lines, joins, subtitle, today):
+def theme_figure(theme, entries, lines, joins, subtitle, today, continues=None):
     """A Plotly figure (as a dict for json_script) of one theme.
 
     `lines` is [(owner, name, style)] in drawing order; `joins` is [(date, text)] where a line
-    passes from a predecessor to its successor. The figure is plain dicts and lists in
+    passes from a predecessor to its successor; `continues` maps a line owner's id to the ids of
+    the owners of the lines it runs into (see lineage_lines). The figure is plain dicts and lists in
     plotly.js's own schema: plotly's Python figure classes would validate every property on each
     request, which cost most of a page's time, and plotly.js needs no validated copy.
     """
@@ -265,8 +330,10 @@ def theme_figure(theme, entries, lines, joins, subtitle, today):
         if e.date:
             by_owner.setdefault(e.owner.pk, []).append(e)
     traces = []
+    continues = continues or {}
     for owner, name, look in lines:
-        traces += _line_traces(name, owner, look, by_owner.get(owner.pk, []))
+        into = [by_owner.get(pk, []) for pk in continues.get(owner.pk, [])]
+        traces += _line_traces(name, owner, look, by_owner.get(owner.pk, []), into)
     dates = [e.date for e in entries if e.date]
     first = min(dates, default=date(2009, 6, 1)) - timedelta(days=240)
     last = max([*dates, today]) + timedelta(days=120)

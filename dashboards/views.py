@@ -71,8 +71,9 @@ def _lines(filterset, rows, inspections):
         authorities.update({a.pk: a for a in chosen})
         universe = filterset.authority_ids()
     present = {j.inspection.authority_id for j in rows} | {i.authority_id for i in inspections}
-    owner_of = charts.owners(present, edges, universe)
-    missing = set(owner_of.values()) - set(authorities)
+    owner_of, continues = charts.lineage_lines(present, edges, universe)
+    missing = {*owner_of.values(), *(pk for into in continues.values() for pk in into)}
+    missing -= set(authorities)
     authorities.update(LocalAuthority.objects.in_bulk(missing))
     members = defaultdict(list)
     for authority_id in sorted(present, key=lambda pk: authorities[pk].name):
@@ -86,10 +87,13 @@ def _lines(filterset, rows, inspections):
         for earlier in members[pk]:
             if earlier.pk != pk and earlier.existed_until:
                 day = earlier.existed_until + timedelta(days=1)
-                joins.append((day, f"{earlier.name} → {owner.name}, {day:%-d %b %Y}"))
+                joins.append((day, earlier.name, [owner.name]))
+        if pk in continues and owner.existed_until:
+            day = owner.existed_until + timedelta(days=1)
+            joins.append((day, owner.name, [authorities[s].name for s in continues[pk]]))
     drawn = {a.pk for pk in members for a in members[pk]} | set(members)
     without = [a for a in chosen or [] if a.pk not in drawn]
-    return owner_of, authorities, lines, joins, without
+    return owner_of, continues, authorities, lines, charts.join_texts(joins), without
 
 
 @dashboard_view
@@ -99,7 +103,9 @@ def compare(request):
     chart_list, figures = [], []
     if filterset.is_valid():
         inspections = list(filterset.inspections())
-        owner_of, authorities, lines, joins, without = _lines(filterset, rows, inspections)
+        owner_of, continues, authorities, lines, joins, without = _lines(
+            filterset, rows, inspections
+        )
         subtitle = "Ofsted grades by inspection date: " + filterset.describe()
         for theme in filterset.themes():
             entries = charts.theme_entries(theme, rows, inspections, owner_of, authorities)
@@ -107,7 +113,9 @@ def compare(request):
             figures.append(
                 {
                     "id": chart_id,
-                    "figure": charts.theme_figure(theme, entries, lines, joins, subtitle, today),
+                    "figure": charts.theme_figure(
+                        theme, entries, lines, joins, subtitle, today, continues
+                    ),
                     "filename": f"ofsted-compare-{theme}-{today.isoformat()}",
                 }
             )

@@ -1,6 +1,7 @@
 import json
 import re
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -323,4 +324,136 @@ def test_queries_per_page_do_not_grow_with_authorities_or_inspections(
 def test_predecessors_continue_the_line_of_their_successor_in_view(universe, expected):
     edges = {1: [2], 2: [3]}  # 1 became 2, which became 3
     present = universe or {1, 2, 3, 4}
-    assert charts.owners(present, edges, universe) == expected
+    owner_of, continues = charts.lineage_lines(present, edges, universe)
+    assert owner_of == expected
+    assert continues == {}
+
+
+# 1 Bournemouth and 2 Poole merged into 3 BCP; 4 Northamptonshire split into 5 North and 6 West.
+MERGE_AND_SPLIT = {1: [3], 2: [3], 4: [5, 6]}
+
+
+@pytest.mark.parametrize(
+    "present, universe, owner_of, continues",
+    [
+        # Both predecessors have inspections: each keeps its own line, which runs into BCP's.
+        ({1, 2, 3}, None, {1: 1, 2: 2, 3: 3}, {1: [3], 2: [3]}),
+        # Only Poole has: its record continues BCP's line, as in the demo data.
+        ({2, 3}, None, {2: 3, 3: 3}, {}),
+        ({1, 2}, None, {1: 1, 2: 2}, {1: [3], 2: [3]}),
+        # A split: the predecessor's line runs into each successor's.
+        ({4, 5, 6}, None, {4: 4, 5: 5, 6: 6}, {4: [5, 6]}),
+        # Only one of the successors in view: the record continues its line.
+        ({4, 5}, {4, 5}, {4: 5, 5: 5}, {}),
+    ],
+)
+def test_merged_and_split_authorities_keep_their_own_lines(present, universe, owner_of, continues):
+    assert charts.lineage_lines(present, MERGE_AND_SPLIT, universe) == (owner_of, continues)
+
+
+def _entry(authority, day, score=None):
+    """A theme-table entry without a database: a grade on `day`, or a gap when score is None."""
+    inspection = SimpleNamespace(
+        start_date=day, authority=authority, get_framework_display=lambda: "ILACS"
+    )
+    judgement = None
+    if score is not None:
+        judgement = SimpleNamespace(
+            score=score, label="Overall", grade_in_framework_words="Good", is_corrected=False,
+            area="overall_effectiveness",
+        )  # fmt: skip
+    return charts.Entry(inspection, authority, judgement=judgement)
+
+
+def test_two_predecessors_each_draw_a_line_that_joins_the_successor_at_its_first_grade():
+    bournemouth, poole, bcp = (
+        SimpleNamespace(pk=pk, name=name)
+        for pk, name in [(1, "Bournemouth"), (2, "Poole"), (3, "BCP")]
+    )
+    entries = [
+        _entry(bournemouth, date(2011, 3, 1), 2),
+        _entry(poole, date(2011, 10, 31), 3),
+        _entry(poole, date(2016, 5, 9), 4),
+        _entry(bcp, date(2019, 9, 2)),  # a gap: the join runs to the first grade
+        _entry(bcp, date(2021, 12, 6), 4),
+    ]
+    lines = [(a, a.name, charts.style(i)) for i, a in enumerate([bcp, bournemouth, poole])]
+    joins = [(date(2019, 4, 1), "Bournemouth and Poole → BCP, 1 Apr 2019")]
+    figure = charts.theme_figure(
+        "overall", entries, lines, joins, "", date(2025, 1, 1), {1: [3], 2: [3]}
+    )
+    by_name = _lines(figure)
+    assert list(by_name) == ["BCP", "Bournemouth", "Poole"]
+    looks = {
+        (t["line"]["dash"], t["marker"]["symbol"], t["line"]["color"]) for t in by_name.values()
+    }
+    assert len(looks) == 3
+    bournemouth_line, poole_line = by_name["Bournemouth"], by_name["Poole"]
+    # Each predecessor's own grades, then a break and a stroke from its last grade to BCP's first.
+    assert bournemouth_line["x"] == ["2011-03-01", "2011-03-01", "2011-03-01", "2021-12-06"]
+    assert bournemouth_line["y"] == [2, None, 2, 4]
+    assert poole_line["x"][-2:] == ["2016-05-09", "2021-12-06"]
+    assert poole_line["y"] == [3, 4, None, 4, 4]
+    assert poole_line["marker"]["size"] == [11, 11, 0, 0, 0]  # joining points are not re-marked
+    assert [c[0] for c in poole_line["customdata"][:2]] == ["Poole", "Poole"]
+    assert by_name["BCP"]["x"] == ["2019-09-02", "2021-12-06"]
+    marks = [s for s in figure["layout"]["shapes"] if s["type"] == "line" and s["x0"] == s["x1"]]
+    assert [s["x0"] for s in marks] == ["2019-04-01"]
+
+
+def test_a_split_draws_the_predecessors_line_into_each_successor():
+    northants, north, west = (
+        SimpleNamespace(pk=pk, name=name)
+        for pk, name in [(4, "Northamptonshire"), (5, "North"), (6, "West")]
+    )
+    entries = [
+        _entry(northants, date(2019, 11, 4), 4),
+        _entry(north, date(2022, 3, 7), 3),
+        _entry(west, date(2023, 1, 9), 2),
+    ]
+    lines = [(a, a.name, charts.style(i)) for i, a in enumerate([north, west, northants])]
+    figure = charts.theme_figure("overall", entries, lines, [], "", date(2025, 1, 1), {4: [5, 6]})
+    line = _lines(figure)["Northamptonshire"]
+    assert line["y"] == [4, None, 4, 3, None, 4, 2]
+    assert line["x"][3] == "2022-03-07"
+    assert line["x"][6] == "2023-01-09"
+
+
+def test_join_labels_name_every_predecessor_and_successor_once_per_date():
+    texts = charts.join_texts(
+        [
+            (date(2019, 4, 1), "Poole", ["BCP"]),
+            (date(2019, 4, 1), "Bournemouth", ["BCP"]),
+            (date(2021, 4, 1), "Northamptonshire", ["North", "West"]),
+        ]
+    )
+    assert texts == [
+        (date(2019, 4, 1), "Bournemouth and Poole → BCP, 1 Apr 2019"),
+        (date(2021, 4, 1), "Northamptonshire → North and West, 1 Apr 2021"),
+    ]
+
+
+def test_compare_page_draws_bournemouth_and_poole_as_lines_that_join_bcp(client, peer_record, bcp):
+    bournemouth = LocalAuthority.objects.get(name="Bournemouth")
+    b_sif = make_inspection(bournemouth, framework="SIF", start_date=date(2015, 3, 2))
+    make_judgement(b_sif, area="help_and_protection", label="Help and protection", grade="good")
+    make_judgement(
+        make_inspection(bcp, start_date=date(2024, 2, 5)),
+        area="help_and_protection",
+        label="Help and protection",
+        grade="good",
+    )
+    figure = _figures(client.get("/", {"authority": ["bournemouth-christchurch-and-poole"]}))
+    lines = _lines(figure["overall"])
+    assert set(lines) == {"Bournemouth", "Poole", "Bournemouth, Christchurch and Poole"}
+    help_lines = _lines(figure["help_and_protection"])
+    assert help_lines["Bournemouth"]["x"] == [
+        "2015-03-02",
+        "2015-03-02",
+        "2015-03-02",
+        "2024-02-05",
+    ]
+    annotations = [
+        a["text"].replace("<br>", " ") for a in figure["overall"]["layout"]["annotations"]
+    ]
+    assert "Bournemouth and Poole → Bournemouth, Christchurch and Poole, 1 Apr 2019" in annotations
