@@ -350,7 +350,10 @@ def theme_figure(theme, entries, lines, joins, subtitle, today, continues=None):
             "line": {"color": "#999", "width": 1},
         }
     )
-    for when, text in joins:
+    # Room below the "Not judged" row for the longest join label (two lines fit).
+    wrapped = [(when, textwrap.wrap(text, 34)) for when, text in joins]
+    bottom = GAP_SCORE + 0.95 + 0.3 * max([len(w) - 2 for _, w in wrapped] + [0])
+    for when, text in wrapped:
         shapes.append(
             {
                 "type": "line",
@@ -370,7 +373,7 @@ def theme_figure(theme, entries, lines, joins, subtitle, today, continues=None):
                 "yanchor": "top",
                 "xanchor": "left",
                 "align": "left",
-                "text": "<br>".join(textwrap.wrap(text, 34)),
+                "text": "<br>".join(text),
                 "showarrow": False,
                 "font": {"size": 10, "color": "#333"},
             }
@@ -405,7 +408,7 @@ def theme_figure(theme, entries, lines, joins, subtitle, today, continues=None):
             "showgrid": False,
         },
         "yaxis": {
-            "range": [GAP_SCORE + 0.95, 0.5],
+            "range": [bottom, 0.5],
             "tickvals": list(SCALE),
             "ticktext": list(SCALE.values()),
             "gridcolor": "#d0d0d0",
