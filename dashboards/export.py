@@ -63,27 +63,29 @@ def _iso(day):
 
 
 def judgement_row(values):
-    """The CSV row of one judgement's FIELDS values, in COLUMNS order. The grade is the one
-    everyone sees: a corrected grade when staff corrected it (and then `corrected` is true)."""
+    """The CSV row of one judgement's FIELDS values, in COLUMNS order, free text neutralised. The
+    grade is the one everyone sees: a corrected grade when staff corrected it (and then
+    `corrected` is true). Framework, theme, area and grade are the database's own choices, and
+    dates and numbers are ours, so only the text read from documents needs neutralising."""
     (la_code, gss_code, name, framework, start, end, published, area, label, grade,
      as_printed, corrected, review, file_name, page) = values  # fmt: skip
     return [
-        la_code,
-        gss_code,
-        name,
+        neutralise(la_code),
+        neutralise(gss_code),
+        neutralise(name),
         framework,
         _iso(start),
         _iso(end),
         _iso(published),
         THEMES[framework, area],
         area,
-        label,
+        neutralise(label),
         grade,
-        as_printed,
+        neutralise(as_printed),
         fw.GRADE_SCORES[grade],
         "true" if corrected else "false",
         "true" if review else "false",
-        file_name or "",
+        neutralise(file_name or ""),
         "" if page is None else page,
     ]
 
@@ -94,5 +96,4 @@ def write_csv(out, judgements):
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    for values in judgements.values_list(*FIELDS).iterator(chunk_size=2000):
-        writer.writerow([neutralise(v) for v in judgement_row(values)])
+    writer.writerows(map(judgement_row, judgements.values_list(*FIELDS).iterator(2000)))

@@ -8,7 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
@@ -196,19 +196,39 @@ def _grade_words():
     }
 
 
-def _grid_cell(inspection, area, judged, words):
-    """The HTML of one grid cell, built here rather than in the template: the grid of every
-    authority has tens of thousands of cells, and template tags per cell cost most of its time."""
+def _grid_cell(inspection, area, judged, words, seen):
+    """The HTML of one grid cell. The grid of every authority has tens of thousands of cells,
+    so they are built here rather than by template tags, and each distinct cell once per request
+    (`seen`): there are a few dozen of them (a grade and its flags, or a reason for no grade)."""
     found = judged.get(area.key)
-    if found is None:
-        return format_html('<td class="status">{}</td>', _grid_status(inspection, area, judged))
-    framework, grade, corrected, review = found
+    key = _grid_status(inspection, area, judged) if found is None else found
+    if key not in seen:
+        if found is None:
+            seen[key] = format_html('<td class="status">{}</td>', key)
+        else:
+            framework, grade, corrected, review = found
+            seen[key] = format_html(
+                '<td><span class="grade grade-{}">{}</span>{}{}</td>',
+                grade,
+                words[framework, grade],
+                mark_safe(' <span class="flag corrected">corrected</span>') if corrected else "",
+                mark_safe(' <span class="flag review">needs review</span>') if review else "",
+            )
+    return seen[key]
+
+
+def _grid_row_head(inspection, authority_urls):
+    """The authority and inspection-date cells that start a grid row."""
+    authority = inspection.authority
+    if authority.pk not in authority_urls:
+        authority_urls[authority.pk] = authority.get_absolute_url()
+    when = dateformat.format(inspection.start_date, "j M Y") if inspection.start_date else ""
     return format_html(
-        '<td><span class="grade grade-{}">{}</span>{}{}</td>',
-        grade,
-        words[framework, grade],
-        mark_safe(' <span class="flag corrected">corrected</span>') if corrected else "",
-        mark_safe(' <span class="flag review">needs review</span>') if review else "",
+        '<th scope="row"><a href="{}">{}</a></th><td><a href="{}">{}</a></td>',
+        authority_urls[authority.pk],
+        authority.name,
+        inspection.get_absolute_url(),
+        when or "undated",
     )
 
 
@@ -223,9 +243,9 @@ def grid(request):
         for inspection_id, area, *rest in filterset.qs.values_list(
             "inspection_id", "area", "framework", "grade", "is_corrected", "needs_review"
         ):
-            by_inspection[inspection_id][area] = rest
+            by_inspection[inspection_id][area] = tuple(rest)
             judgement_count += 1
-        words = _grade_words()
+        words, seen, authority_urls = _grade_words(), {}, {}
         themes = set(filterset.themes())
         area_filter = filterset.form.cleaned_data.get("area")
         inspections = sorted(
@@ -242,15 +262,13 @@ def grid(request):
             if not mine or not columns:
                 continue
             body = [
-                {
-                    "inspection": inspection,
-                    "cells": mark_safe(
-                        "".join(
-                            _grid_cell(inspection, a, by_inspection[inspection.pk], words)
-                            for a in columns
-                        )
-                    ),
-                }
+                mark_safe(
+                    _grid_row_head(inspection, authority_urls)
+                    + "".join(
+                        _grid_cell(inspection, a, by_inspection[inspection.pk], words, seen)
+                        for a in columns
+                    )
+                )
                 for inspection in mine
             ]
             columns = [(a, charts.area_section(a.key)) for a in columns]
