@@ -34,9 +34,12 @@ SCALE = {
     4: "Inadequate",
     GAP_SCORE: "Not judged",
 }
-SOURCE = (
-    "Source: Ofsted inspection reports on local authority children's services, via Ofsted Compare"
-)
+SOURCE = "Source: Ofsted inspection reports on local authority children's services"
+# The figure's geometry in pixels (see theme_figure: legend and source are placed from these).
+TOP_MARGIN_PX = 90
+PLOT_HEIGHT_PX = 260
+LEGEND_TOP_PX = 34  # below the date axis labels
+LEGEND_ROW_PX = 21
 
 
 @dataclass
@@ -378,17 +381,23 @@ def theme_figure(theme, entries, lines, joins, subtitle, today, continues=None):
                 "font": {"size": 10, "color": "#333"},
             }
         )
+    # The legend lists one line per row under the plot and the source sits under the legend, both
+    # placed in pixels from the count of lines: a wrapped legend can never run over the source.
+    legend_rows = sum(1 for t in traces if t.get("showlegend", True))
+    legend_top = LEGEND_TOP_PX
+    source_top = legend_top + legend_rows * LEGEND_ROW_PX + 10
+    bottom_margin = source_top + 52  # three lines of source
     annotations.append(
         {
             "x": 0,
-            "y": -0.36,
+            "y": -source_top / PLOT_HEIGHT_PX,
             "xref": "paper",
             "yref": "paper",
             "xanchor": "left",
             "yanchor": "top",
             "align": "left",
             "showarrow": False,
-            "text": f"{SOURCE}.<br>Drawn {today.strftime('%-d %B %Y')}. "
+            "text": f"{SOURCE},<br>via Ofsted Compare. Drawn {today.strftime('%-d %B %Y')}.<br>"
             "Grades in each framework's own words; 1-4 scale for drawing only.",
             "font": {"size": 10, "color": "#444"},
         }
@@ -398,10 +407,16 @@ def theme_figure(theme, entries, lines, joins, subtitle, today, continues=None):
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
         "font": {"family": "system-ui, sans-serif", "size": 13, "color": "#1b1b1b"},
-        "margin": {"l": 20, "r": 20, "t": 90, "b": 150},
-        "height": 500,
+        "margin": {"l": 20, "r": 20, "t": TOP_MARGIN_PX, "b": bottom_margin},
+        "height": TOP_MARGIN_PX + PLOT_HEIGHT_PX + bottom_margin,
         "hovermode": "closest",
-        "legend": {"orientation": "h", "y": -0.08, "x": 0, "yanchor": "top"},
+        "legend": {
+            "orientation": "v",
+            "x": 0,
+            "y": -legend_top / PLOT_HEIGHT_PX,
+            "yanchor": "top",
+            "tracegroupgap": 0,
+        },
         "xaxis": {
             "type": "date",
             "range": [first.isoformat(), last.isoformat()],
