@@ -37,7 +37,7 @@ class Command(BaseCommand):
             raise CommandError(f"{missing[0]}: no such file or folder")
         self.as_json, self.dry_run = json, dry_run
         self.counts = dict.fromkeys(
-            ["read", "new", "updated", "same", "unchanged", "judgements", "flagged"], 0
+            "read new updated same unchanged judgements flagged documents_flagged".split(), 0
         )
         self.problems = []
 
@@ -91,6 +91,7 @@ class Command(BaseCommand):
                 self.counts["updated" if outcome.inspection_changed else "same"] += 1
             self.counts["judgements"] += outcome.judgements_stored
             self.counts["flagged"] += outcome.flagged
+            self.counts["documents_flagged"] += bool(outcome.review_reasons)
         if self.as_json:
             self.stdout.write(json.dumps(_as_json(result, outcome, self.dry_run), default=str))
 
@@ -112,7 +113,8 @@ class Command(BaseCommand):
         summary = (
             f"{verb} {total} documents ({c['unchanged']} unchanged, skipped); inspections "
             f"{c['new']} new, {c['updated']} updated, {c['same']} unchanged by a further source; "
-            f"{c['judgements']} judgements stored, {c['flagged']} flagged for review; "
+            f"{c['judgements']} judgements stored; flagged for review: {c['flagged']} judgements, "
+            f"{c['documents_flagged']} documents; "
             f"{len(refused)} refused, {len(failed)} failed."
         )
         out = self.stderr if self.as_json else self.stdout
