@@ -10,6 +10,18 @@ from django.db import connection, connections
 from inspections import ingest
 from inspections.models import SourceDocument
 
+# What the summary line counts.
+COUNTS = (
+    "read",
+    "new",
+    "updated",
+    "same",
+    "unchanged",
+    "judgements",
+    "flagged",
+    "documents_flagged",
+)
+
 
 class Command(BaseCommand):
     help = "Ingest Ofsted inspection documents (PDF or text) into the database."
@@ -36,9 +48,7 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"{missing[0]}: no such file or folder")
         self.as_json, self.dry_run = json, dry_run
-        self.counts = dict.fromkeys(
-            "read new updated same unchanged judgements flagged documents_flagged".split(), 0
-        )
+        self.counts = dict.fromkeys(COUNTS, 0)
         self.problems = []
 
         hashes = {str(p): ingest.sha256_of(p) for p in files}
