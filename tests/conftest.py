@@ -62,3 +62,13 @@ def bcp(authorities):
 @pytest.fixture
 def staff_user(django_user_model):
     return django_user_model.objects.create_user("staff", password="pw-staff-1", is_staff=True)
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """A staff user in the "Grade editors" group (created by a migration)."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("editor", password="pw-editor-1", is_staff=True)
+    user.groups.add(Group.objects.get(name="Grade editors"))
+    return user

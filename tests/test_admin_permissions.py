@@ -10,13 +10,6 @@ from tests.factories import make_inspection, make_judgement
 
 
 @pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("editor", password="pw-editor-1", is_staff=True)
-    user.groups.add(Group.objects.get(name="Grade editors"))
-    return user
-
-
-@pytest.fixture
 def judgement(hampshire):
     return make_judgement(make_inspection(hampshire), grade="good", needs_review=True)
 

@@ -4,19 +4,11 @@ import re
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import formats, timezone
 
 from inspections.models import Inspection, Judgement
 from tests.factories import make_document, make_inspection, make_judgement
-
-
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("editor", password="pw-editor-1", is_staff=True)
-    user.groups.add(Group.objects.get(name="Grade editors"))
-    return user
 
 
 @pytest.fixture

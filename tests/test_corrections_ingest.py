@@ -93,10 +93,9 @@ def test_changed_parse_of_a_corrected_judgement_flags_it_and_keeps_the_correctio
 
 @pytest.mark.corpus
 def test_an_editor_corrects_southampton_being_healthy_and_it_holds_everywhere(
-    corpus_dir, southampton, client, django_user_model
+    corpus_dir, southampton, client, editor
 ):
     """Issue 6, 'done when': admin correction → dashboard and CSV → full re-ingest → history."""
-    from django.contrib.auth.models import Group
     from django.urls import reverse
 
     def ingest_corpus():
@@ -105,8 +104,6 @@ def test_an_editor_corrects_southampton_being_healthy_and_it_holds_everywhere(
             call_command("ingest", str(corpus_dir), "--jobs", "2", stdout=out, stderr=out)
 
     ingest_corpus()
-    editor = django_user_model.objects.create_user("editor", password="pw-e-1", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Grade editors"))
     client.force_login(editor)
     judgement = Judgement.objects.get(inspection__authority=southampton, area=BEING_HEALTHY)
     url = reverse("admin:inspections_judgement_change", args=[judgement.pk])

@@ -104,6 +104,20 @@ def test_one_inspection_many_sources(corpus_dir, hampshire):
     assert Inspection.objects.filter(authority=hampshire, framework="ILACS").count() == 2
 
 
+def ilacs_report(title, lead):
+    """A short ILACS report written for these tests; `title` names (or omits) the authority."""
+    return (
+        f"{title}Inspection of children's social care services\n"
+        f"Inspection dates: 6 May to 10 May 2024\n{lead}\n"
+        "Judgement Grade\n"
+        "The impact of leaders on social work practice with children and families Good\n"
+        "The experiences and progress of children who need help and protection Good\n"
+        "The experiences and progress of children in care Good\n"
+        "The experiences and progress of care leavers Good\n"
+        "Overall effectiveness Good\n"
+    )
+
+
 BAD_INPUT = {
     "saved-page.pdf": (b"<!DOCTYPE html><html><body>Report not found</body></html>", "not a PDF"),
     "empty.pdf": (b"", "empty"),
@@ -132,18 +146,7 @@ def test_bad_input_is_refused_by_name_and_nothing_is_stored(tmp_path, authoritie
 
 
 def test_authority_not_in_the_reference_is_refused(tmp_path, authorities):
-    report = (
-        "Narnia County Council\n"
-        "Inspection of children's social care services\n"
-        "Inspection dates: 6 May to 10 May 2024\n"
-        "Lead inspector: A N Other\n\n"
-        "Judgement Grade\n"
-        "The impact of leaders on social work practice with children and families Good\n"
-        "The experiences and progress of children who need help and protection Good\n"
-        "The experiences and progress of children in care Good\n"
-        "The experiences and progress of care leavers Good\n"
-        "Overall effectiveness Good\n"
-    )
+    report = ilacs_report(title="Narnia County Council\n", lead="Lead inspector: A N Other\n")
     (tmp_path / "narnia.txt").write_text(report)
     found, stderr, error = run_ingest(tmp_path)
     assert error is not None
@@ -176,16 +179,7 @@ def test_needs_authorities_loaded(db, tmp_path):
 
 
 def test_report_naming_no_authority_is_refused(tmp_path, authorities):
-    report = (
-        "Inspection of children's social care services\n"
-        "Inspection dates: 6 May to 10 May 2024\n\n"
-        "Judgement Grade\n"
-        "The impact of leaders on social work practice with children and families Good\n"
-        "The experiences and progress of children who need help and protection Good\n"
-        "The experiences and progress of children in care Good\n"
-        "The experiences and progress of care leavers Good\n"
-        "Overall effectiveness Good\n"
-    )
+    report = ilacs_report(title="", lead="")
     (tmp_path / "anonymous.txt").write_text(report)
     found, stderr, error = run_ingest(tmp_path)
     assert error is not None
