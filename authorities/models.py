@@ -10,21 +10,32 @@ class AuthorityType(models.TextChoices):
     LONDON_BOROUGH = "london_borough", "London borough"
 
 
+def lineage_edges():
+    """{authority id: [successor ids]} for every authority: one query, however many there are."""
+    edges = {}
+    for old, new in LocalAuthority.successors.through.objects.values_list(
+        "from_localauthority", "to_localauthority"
+    ):
+        edges.setdefault(old, []).append(new)
+    return edges
+
+
+def with_predecessors(ids, edges):
+    """The ids plus every authority that became one of them, however many steps back."""
+    found, frontier = set(ids), set(ids)
+    while frontier:
+        frontier = {old for old, news in edges.items() if set(news) & frontier} - found
+        found |= frontier
+    return found
+
+
 class LocalAuthorityQuerySet(models.QuerySet):
     def current(self):
         return self.filter(existed_until__isnull=True)
 
-    def with_lineage(self, authority):
-        """The authority and every predecessor it took over, however many steps back."""
-        codes, frontier = {authority.pk}, [authority.pk]
-        while frontier:
-            frontier = list(
-                LocalAuthority.successors.through.objects.filter(to_localauthority__in=frontier)
-                .exclude(from_localauthority__in=codes)
-                .values_list("from_localauthority", flat=True)
-            )
-            codes.update(frontier)
-        return self.filter(pk__in=codes)
+    def with_lineage(self, authorities):
+        """These authorities and every predecessor they took over, however many steps back."""
+        return self.filter(pk__in=with_predecessors({a.pk for a in authorities}, lineage_edges()))
 
 
 class LocalAuthority(models.Model):
@@ -74,7 +85,7 @@ class LocalAuthority(models.Model):
 
     def lineage(self):
         """This authority and its predecessors, whose inspections form its history."""
-        return LocalAuthority.objects.with_lineage(self)
+        return LocalAuthority.objects.with_lineage([self])
 
 
 class StatisticalNeighbour(models.Model):

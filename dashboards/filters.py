@@ -12,7 +12,13 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from authorities.models import LocalAuthority, PeerGroup, StatisticalNeighbour
+from authorities.models import (
+    LocalAuthority,
+    PeerGroup,
+    StatisticalNeighbour,
+    lineage_edges,
+    with_predecessors,
+)
 from inspections import frameworks as fw
 from inspections.models import Area, Framework, Inspection, Judgement, Theme
 
@@ -22,25 +28,6 @@ DEFAULT_GROUP = "hampshire-and-peers"
 def _regions(request=None):
     regions = LocalAuthority.objects.exclude(region="").values_list("region", flat=True)
     return [(r, r) for r in regions.distinct().order_by("region")]
-
-
-def lineage_edges():
-    """{authority id: [successor ids]} for every authority: one query, however many there are."""
-    edges = {}
-    for old, new in LocalAuthority.successors.through.objects.values_list(
-        "from_localauthority", "to_localauthority"
-    ):
-        edges.setdefault(old, []).append(new)
-    return edges
-
-
-def with_predecessors(ids, edges):
-    """The ids plus every authority that became one of them, however many steps back."""
-    found, frontier = set(ids), set(ids)
-    while frontier:
-        frontier = {old for old, news in edges.items() if set(news) & frontier} - found
-        found |= frontier
-    return found
 
 
 class JudgementForm(forms.Form):

@@ -19,7 +19,7 @@ from inspections.models import AreaStatus, Grade, Inspection, Judgement
 
 from . import charts
 from .export import write_csv
-from .filters import DEFAULT_GROUP, JudgementFilter, lineage_edges, with_predecessors
+from .filters import DEFAULT_GROUP, JudgementFilter
 
 
 def dashboard_view(view):
@@ -317,9 +317,8 @@ def _inspections_with_judgements(inspections):
 @dashboard_view
 def authority_detail(request, slug):
     authority = get_object_or_404(LocalAuthority, slug=slug)
-    ids = with_predecessors({authority.pk}, lineage_edges())
     inspections = _inspections_with_judgements(
-        Inspection.objects.filter(authority__in=ids).for_dashboard()
+        Inspection.objects.for_authority(authority).for_dashboard()
     )
     predecessors = sorted(
         {i.authority for i in inspections if i.authority_id != authority.pk}, key=str

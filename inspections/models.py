@@ -204,9 +204,6 @@ class Inspection(models.Model):
 
 
 class JudgementQuerySet(models.QuerySet):
-    def for_authority(self, authority):
-        return self.filter(inspection__authority__in=authority.lineage())
-
     def for_theme(self, theme):
         rule = Q(pk__in=[])
         for framework, areas in fw.AREAS.items():
@@ -214,9 +211,6 @@ class JudgementQuerySet(models.QuerySet):
             if keys:
                 rule |= Q(framework=framework, area__in=keys)
         return self.filter(rule)
-
-    def flagged(self):
-        return self.filter(needs_review=True)
 
     def with_related(self):
         return self.select_related("inspection__authority", "source_document")
