@@ -1,3 +1,4 @@
+import hashlib
 import io
 from collections import defaultdict
 from datetime import date, timedelta
@@ -5,6 +6,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -20,16 +22,29 @@ from inspections.models import AreaStatus, Grade, Inspection, Judgement
 from . import charts
 from .export import write_csv
 from .filters import DEFAULT_GROUP, JudgementFilter
+from .models import DataVersion
+
+PAGE_CACHE_SECONDS = 3600
 
 
 def dashboard_view(view):
-    """A read-only dashboard page: GET only, and behind login when settings.LOGIN_REQUIRED."""
+    """A read-only dashboard page: GET only, behind login when settings.LOGIN_REQUIRED, and
+    served from the cache until the data it shows changes."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if settings.LOGIN_REQUIRED and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
+        # Pages are the same for every reader, so a page is kept until the data changes (the
+        # DataVersion token) or the day does (charts and file names carry the date).
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"page:{DataVersion.current()}:{timezone.localdate()}:{path}"
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200:
+                cache.set(key, response, PAGE_CACHE_SECONDS)
+        return response
 
     return require_GET(wrapper)
 

@@ -96,6 +96,8 @@ class Command(BaseCommand):
         current = list(links.order_by("rank").values_list("rank", "neighbour_id"))
         if current == [(rank, n.pk) for rank, n in wanted]:
             return  # unchanged: keep the rows as they are
+        # bulk_create sends no post_save; the deletes and the authorities' saves in this same
+        # transaction have already told the dashboards' page cache (DataVersion) to start over.
         links.delete()
         StatisticalNeighbour.objects.bulk_create(
             StatisticalNeighbour(authority=authority, neighbour=n, rank=rank, model_version=version)

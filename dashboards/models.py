@@ -1,0 +1,34 @@
+import uuid
+
+from django.db import models
+
+
+class DataVersion(models.Model):
+    """One row whose token changes with every write the dashboards show.
+
+    Cached dashboard pages are keyed by the token, so a page is never served from before the
+    latest write: model signals (dashboards.apps) replace the token in the writing transaction.
+    A write that bypasses model signals (QuerySet.update, bulk_create, raw SQL) must call
+    `DataVersion.bump()` itself. A random token, not a counter, so that a rolled-back or rebuilt
+    database can never meet a cached page of other data under the same key.
+    """
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="dashboards_dataversion_one_row")
+        ]
+
+    def __str__(self):
+        return self.token
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(pk=1).values_list("token", flat=True).first() or "none"
+
+    @classmethod
+    def bump(cls, **kwargs):
+        token = uuid.uuid4().hex
+        if not cls.objects.filter(pk=1).update(token=token):
+            cls.objects.create(pk=1, token=token)
