@@ -7,6 +7,7 @@ from functools import partial
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 
+from authorities.models import LocalAuthority
 from inspections import ingest
 from inspections.models import SourceDocument
 
@@ -50,10 +51,16 @@ class Command(BaseCommand):
         self.as_json, self.dry_run = json, dry_run
         self.counts = dict.fromkeys(COUNTS, 0)
         self.problems = []
+        # la_code -> {name, la_code, gss_code} for the --json lines: one query for the run.
+        self.authority_of = {
+            a["la_code"]: a for a in LocalAuthority.objects.values("name", "la_code", "gss_code")
+        }
 
         hashes = {str(p): ingest.sha256_of(p) for p in files}
-        stored = dict(
-            SourceDocument.objects.filter(sha256__in=hashes.values()).values_list("sha256", "pk")
+        stored = dict(  # sha256 -> the file name it was first ingested under
+            SourceDocument.objects.filter(sha256__in=hashes.values()).values_list(
+                "sha256", "file_name"
+            )
         )
         to_read = [p for p in map(str, files) if hashes[p] not in stored]
         for path in map(str, files):
@@ -103,16 +110,14 @@ class Command(BaseCommand):
             self.counts["flagged"] += outcome.flagged
             self.counts["documents_flagged"] += bool(outcome.review_reasons)
         if self.as_json:
-            self.stdout.write(json.dumps(_as_json(result, outcome, self.dry_run), default=str))
+            line = _as_json(result, outcome, self.dry_run, self.authority_of)
+            self.stdout.write(json.dumps(line, default=str))
 
-    def _report_unchanged(self, path, document_pk):
+    def _report_unchanged(self, path, first_name):
         self.counts["unchanged"] += 1
         if self.as_json:
-            document = SourceDocument.objects.select_related("inspection__authority").get(
-                pk=document_pk
-            )
             line = {"path": path, "document": os.path.basename(path), "status": ingest.UNCHANGED}
-            line["reason"] = f"already ingested as {document.file_name}"
+            line["reason"] = f"already ingested as {first_name}"
             self.stdout.write(json.dumps(line))
 
     def _summary(self, total):
@@ -146,7 +151,7 @@ def _progress(total, stream):
     return tqdm(total=total, unit="doc", file=sys.stderr, disable=not stream.isatty())
 
 
-def _as_json(result, outcome, dry_run):
+def _as_json(result, outcome, dry_run, authority_of):
     """The corpus README's 'Expected format', plus path, status, reason and review flags."""
     line = {
         "path": result.path,
@@ -160,19 +165,11 @@ def _as_json(result, outcome, dry_run):
         not_a_report = result.status == ingest.REFUSED
         line["kind"] = parsed.kind if parsed else ("not_a_report" if not_a_report else None)
         return line
-    from authorities.models import LocalAuthority
-
-    authority = LocalAuthority.objects.filter(la_code=parsed.authority_code).first()
     line.update(
         {
             "dry_run": dry_run,
             "kind": parsed.kind,
-            "authority": authority
-            and {
-                "name": authority.name,
-                "la_code": authority.la_code,
-                "gss_code": authority.gss_code,
-            },
+            "authority": authority_of.get(parsed.authority_code),
             "framework": parsed.framework,
             "inspection_start": parsed.inspection_start,
             "inspection_end": parsed.inspection_end,
