@@ -2,10 +2,11 @@
 
 `authority_aliases(rows)` builds the lookup from the reference CSV's rows (la_code, name,
 aliases separated by "; "). Names are compared in `name_key` form: lower case, "&" read as
-"and", curly apostrophes straightened, and the words "City of" and "(County|City|Borough)
-Council" dropped, so "Bristol, City of", "Bristol City Council" and "City of Bristol" are one
-name. A lookup is exact on that form, never a substring search, so "Bournemouth, Christchurch
-and Poole" can never be read as "Poole".
+"and", curly apostrophes straightened, and the words councils put around a place name dropped
+("London Borough of", "Royal Borough of", "City of", "County Council", "Metropolitan District
+Council"...), so "Bristol, City of", "Bristol City Council" and "City of Bristol" are one name.
+A lookup is exact on that form, never a substring search, so "Bournemouth, Christchurch and
+Poole" can never be read as "Poole".
 """
 
 import re
@@ -14,23 +15,32 @@ from itertools import islice
 
 _PUNCTUATION_RE = re.compile(r"[,.*#:()]")
 _AMPERSAND_RE = re.compile(r"\s*&\s*")
-_CITY_OF_RE = re.compile(r"^city of |,? city of$| city of$")
-_COUNCIL_RE = re.compile(
-    r"(?: the)?(?: (?:metropolitan )?(?:county|city|borough|district|london borough))?"
-    r" council(?: report)?$"
-)
 _WHITESPACE_RE = re.compile(r"\s+")
+# How councils style their names around the place name: "London Borough of X", "Royal Borough
+# of X", "City of X Council", "X Metropolitan District Council", "Council of the Isles of
+# Scilly". These are the grammar of council names, not aliases (aliases live in the CSV).
+_PREFIX_RE = re.compile(
+    r"^(?:the|london borough of|royal borough of|metropolitan borough of|borough of|city of|"
+    r"city and county of|county of|council of the|council of) "
+)
+_SUFFIX_RE = re.compile(
+    r" (?:council|metropolitan|district|borough|county|city|corporation|unitary authority|"
+    r"report)$"
+)
+_CITY_OF_RE = re.compile(r",? city of$")
 
 
 def name_key(name: str) -> str:
     """The form in which authority names are compared ("City of Bristol" -> "bristol")."""
     key = name.replace("\u2019", "'").lower()
     key = _AMPERSAND_RE.sub(" and ", key)
+    key = _CITY_OF_RE.sub("", key)
     key = _WHITESPACE_RE.sub(" ", _PUNCTUATION_RE.sub(" ", key)).strip()
-    key = _COUNCIL_RE.sub("", " " + key).strip()
-    key = _CITY_OF_RE.sub("", key).strip()
-    key = key.removeprefix("the ").removeprefix("borough of ").strip()
-    return key
+    while True:
+        shorter = _SUFFIX_RE.sub("", _PREFIX_RE.sub("", key)).strip()
+        if shorter == key or not shorter:
+            return key
+        key = shorter
 
 
 def authority_aliases(rows: Iterable[Mapping[str, str]]) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""Dates as Ofsted and councils print them: "8 – 12 July 2013", "30 October to 3 November 2023".
+"""Dates as Ofsted and councils print them: "8 – 12 July 2013", "30 October to 3 November 2023",
+"18 Feb 2014 – 12 March 2014", "1/06/2015 – 25/06/2015" (day first, as in England).
 
 `date_range(text)` reads every day, month and year in a span and fills a missing month or year
 from the next one that is printed, so an inspection in two parts ("1 to 5 July and 15 to 19 July
@@ -17,25 +18,41 @@ _MONTHS = {
         1,
     )
 }  # fmt: skip
-_MONTH_ALTERNATIVES = "|".join(_MONTHS)
+# Abbreviations as printed ("18 Feb 2014", "3 Sept. 2015"); full names are tried first.
+_MONTHS |= {name[:3]: number for name, number in _MONTHS.items()} | {"sept": 9}
+_MONTH_ALTERNATIVES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+NUMERIC_DATE_RE = re.compile(r"\b(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/(?P<year>(?:19|20)\d\d)\b")
 
 # One day with an optional month and year ("8", "30 October", "3 November 2023").
 DAY_RE = re.compile(
-    rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+(?P<month>{_MONTH_ALTERNATIVES}))?"
+    rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+(?P<month>{_MONTH_ALTERNATIVES})\b\.?)?"
     rf"(?:\s+(?P<year>(?:19|20)\d\d))?\b",
     re.I,
 )
 # A full date, for single dates such as "Published: 16 August 2013".
 DATE_RE = re.compile(
-    rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<month>{_MONTH_ALTERNATIVES})\s+"
+    rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<month>{_MONTH_ALTERNATIVES})\b\.?\s+"
     rf"(?P<year>(?:19|20)\d\d)\b",
     re.I,
 )
 
 
+def _words(text: str) -> str:
+    """Numeric dates spelt out, so that one grammar reads both forms."""
+    names = list(_MONTHS)[:12]
+    return NUMERIC_DATE_RE.sub(
+        lambda m: (
+            f"{m['day']} {names[int(m['month']) - 1]} {m['year']}"
+            if 1 <= int(m["month"]) <= 12
+            else m.group(0)
+        ),
+        text,
+    )
+
+
 def parse_date(text: str) -> date | None:
     """The first full date in text, or None."""
-    m = DATE_RE.search(text)
+    m = DATE_RE.search(_words(text))
     if not m:
         return None
     try:
@@ -46,7 +63,7 @@ def parse_date(text: str) -> date | None:
 
 def date_range(text: str) -> tuple[date, date] | None:
     """The first and last dates of a printed span, or None when it holds no full date."""
-    parts = [(m["day"], m["month"], m["year"]) for m in DAY_RE.finditer(text)]
+    parts = [(m["day"], m["month"], m["year"]) for m in DAY_RE.finditer(_words(text))]
     # Fill month and year backwards: "30 October to 3 November 2023" prints 2023 once.
     month = year = None
     filled = []

@@ -26,6 +26,7 @@ _WORDS = {
     "requires improvement to be good": REQUIRES_IMPROVEMENT,
     "requires improvement": REQUIRES_IMPROVEMENT,
     "require improvement": REQUIRES_IMPROVEMENT,
+    "require improvement to be good": REQUIRES_IMPROVEMENT,
     "not judged": NOT_JUDGED,
 }
 
