@@ -164,6 +164,8 @@ def _gap_note(inspection, theme, themed_areas):
     if area is None or note:
         return note or f"{inspection.get_framework_display()} did not judge this theme."
     status = inspection.area_status(area.key, judged_areas=themed_areas)
+    if status == AreaStatus.RETIRED:
+        return fw.retired(inspection.framework, area.key, inspection.start_date) + "."
     if status == AreaStatus.NOT_JUDGED:
         return "The report printed this area as not judged."
     return "No grade for this area was found in the documents (or it is filtered out)."

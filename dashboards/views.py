@@ -199,7 +199,10 @@ def _grid_status(inspection, area, judged):
             return "Judged together (to 2022)"
         if area.key == _ILACS_COMBINED and _ILACS_SPLIT & set(judged):
             return "Judged separately (from 2023)"
-    return GRID_STATUS.get(inspection.area_status(area.key, judged_areas=judged), "")
+    status = inspection.area_status(area.key, judged_areas=judged)
+    if status == AreaStatus.RETIRED:
+        return fw.retired(inspection.framework, area.key, inspection.start_date)
+    return GRID_STATUS.get(status, "")
 
 
 def _grade_words():
@@ -353,6 +356,13 @@ def authority_detail(request, slug):
     )
 
 
+def _unjudged_text(inspection, area, judged):
+    status = inspection.area_status(area.key, judged_areas=judged)
+    if status == AreaStatus.RETIRED:
+        return fw.retired(inspection.framework, area.key, inspection.start_date).lower()
+    return status.label.lower()
+
+
 @dashboard_view
 def inspection_detail(request, pk):
     found = _inspections_with_judgements(
@@ -363,7 +373,7 @@ def inspection_detail(request, pk):
     inspection = found[0]
     judged = {j.area for j in inspection.judgements.all()}
     unjudged = [
-        (a, inspection.area_status(a.key, judged_areas=judged))
+        (a, _unjudged_text(inspection, a, judged))
         for a in fw.areas_for(inspection.framework)
         if a.key not in judged
     ]

@@ -11,6 +11,7 @@ can put on the same chart. An inspection holds at most one area per theme.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 # Framework keys (the same words as the corpus format and the database).
 SLAC = "SLAC"
@@ -198,6 +199,20 @@ THEME_GAP_NOTES = {
         "lscb",
     ): "LSCBs were replaced by safeguarding partnerships, which ILACS does not grade.",
 }
+
+
+# Areas a framework stopped judging, from the inspection start date given: ILACS inspections
+# from April 2026 have four judgements and no overall effectiveness.
+RETIRED_AREAS = {(ILACS, "overall_effectiveness"): date(2026, 4, 1)}
+
+
+def retired(framework: str, key: str, start: date | None) -> str | None:
+    """Why an area is not judged in an inspection that started on `start`, or None when the
+    framework still judged it then ("Not judged under this framework from April 2026")."""
+    since = RETIRED_AREAS.get((framework, key))
+    if since is None or start is None or start < since:
+        return None
+    return f"Not judged under this framework from {since:%B %Y}"
 
 
 def areas_for(framework: str) -> list[Area]:

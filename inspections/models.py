@@ -48,6 +48,7 @@ class AreaStatus(models.TextChoices):
     NOT_JUDGED = "not_judged", "Printed as not judged"
     MISSING = "missing", "Graded by the framework but not found in the documents"
     NOT_IN_FRAMEWORK = "not_in_framework", "Not judged under this framework"
+    RETIRED = "retired", "No longer judged under this framework at the inspection's date"
 
 
 def _framework_grade_rule(framework_field, grade_field):
@@ -186,6 +187,8 @@ class Inspection(models.Model):
             judged_areas = set(self.judgements.values_list("area", flat=True))
         if area_key in judged_areas:
             return AreaStatus.JUDGED
+        if fw.retired(self.framework, area_key, self.start_date):
+            return AreaStatus.RETIRED
         if area_key in self.not_judged:
             return AreaStatus.NOT_JUDGED
         return AreaStatus.MISSING

@@ -31,8 +31,9 @@ class PdfError(ParseError):
 LAPARAMS = LAParams(boxes_flow=None)
 _SNIFF_BYTES = 1024
 # Boxes share a row when they overlap vertically by this share of the shorter one's height:
-# a grade centred beside a label wrapped over two lines (two boxes) overlaps each by ~40%.
-ROW_OVERLAP = 0.25
+# a grade centred beside a label wrapped over two lines (two boxes) overlaps each by ~40%, and
+# some tables print each grade a little above its label (~15%); two rows never overlap.
+ROW_OVERLAP = 0.1
 # A row with a box of more lines than this is prose beside something, not a table row.
 MAX_CELL_LINES = 4
 

@@ -11,6 +11,8 @@ children’s services
 Inspection dates: 2 to 13 December 2024
 Lead inspector: Eve Example, His Majesty’s Inspector
 """
+# ILACS inspections from April 2026 judge four areas and no overall effectiveness.
+TITLE_2026 = TITLE.replace("2 to 13 December 2024", "11 to 22 May 2026")
 PROSE = "Children’s services in Westshire are good. Leaders know their services well.\n"
 
 
@@ -106,10 +108,13 @@ def test_children_in_care_is_not_read_as_the_combined_label():
 
 
 def test_a_2026_table_without_overall_effectiveness_is_not_flagged():
-    page = TITLE + "Judgement\nGrade\n" + _rows(ROWS_2023[:4]) + PROSE
+    page = TITLE_2026 + "Judgement\nGrade\n" + _rows(ROWS_2023[:4]) + PROSE
     doc = parse_pages([page])
     assert "overall_effectiveness" not in grades(doc)
     assert doc.review_reasons == ()
+    # Before April 2026 the same table lacks a judgement it should have.
+    earlier = parse_pages([TITLE + "Judgement\nGrade\n" + _rows(ROWS_2023[:4]) + PROSE])
+    assert earlier.review_reasons == ("no ILACS judgement found for overall_effectiveness",)
     assert not any(j.needs_review for j in doc.judgements)
 
 
@@ -146,7 +151,7 @@ def test_unpairable_table_gives_no_grades_and_a_reason():
 
 def test_a_not_judged_row_is_recorded_as_not_judged():
     rows = [*ROWS_2023[:3], ("The experiences and progress of care\nleavers", "Not judged")]
-    doc = parse_pages([TITLE + "Judgement\nGrade\n" + _rows(rows) + PROSE])
+    doc = parse_pages([TITLE_2026 + "Judgement\nGrade\n" + _rows(rows) + PROSE])
     assert "care_leavers" not in grades(doc)
     assert doc.not_judged == ("care_leavers",)
     assert doc.review_reasons == ()

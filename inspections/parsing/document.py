@@ -117,6 +117,7 @@ def parse_document(
     block_text = "\n".join(line.text for line in block)
     kind = COUNCIL_PAPER if title.COUNCIL_PAPER_RE.search(block_text) else INSPECTION_REPORT
     heading = title.title_lines(block)
+    heading_text = "\n".join(heading) or block_text
 
     # A council paper restates a report: its framework is named anywhere near its top.
     framework = title.framework_of(" ".join(heading))
@@ -152,8 +153,10 @@ def parse_document(
         published = title.published(block)
         lead = title.lead_inspector(block, text.lines)
 
-    judgements, not_judged, found_reasons = _judgements(framework, text, table)
+    judgements, not_judged, found_reasons = _judgements(framework, text, table, heading_text)
     reasons.extend(found_reasons)
+    if framework == fw.ILACS:
+        reasons.extend(ilacs.overall(judgements, not_judged, start))
     return ParsedDocument(
         kind=kind,
         framework=framework,
@@ -173,7 +176,7 @@ def _framework_from_headers(text) -> str | None:
     return title.framework_of("\n".join(sorted(running_headers(text.lines))))
 
 
-def _judgements(framework: str, text, table: Table | None):
+def _judgements(framework: str, text, table: Table | None, heading: str):
     """(judgements, areas printed "not judged", reasons to review) under the framework's rules."""
     if framework in fw.UNGRADED_FRAMEWORKS:
         return [], [], []
@@ -199,7 +202,7 @@ def _judgements(framework: str, text, table: Table | None):
         found, body_reasons = reconcile(framework, found, restatements(framework, text), table)
         reasons.extend(body_reasons)
     if framework == fw.SIF:
-        found, sentence_reasons = sif.sentences(text, found)
+        found, sentence_reasons = sif.sentences(text, found, heading)
         reasons.extend(sentence_reasons)
     reasons.extend(missing(framework, found, not_judged))
     if framework == fw.ILACS:

@@ -6,6 +6,10 @@ a report of that framework lists four judgements, and its overall effectiveness 
 under this framework", neither missing nor invented.
 """
 
+from datetime import date
+
+from inspections import frameworks as fw
+
 from .judgements import FoundJudgement
 
 COMBINED = "children_in_care_and_care_leavers"
@@ -22,3 +26,14 @@ def care_rows(judgements: list[FoundJudgement], not_judged: list[str]) -> list[s
     if not combined and len(split) < 2:
         return ["no ILACS judgement found for children in care and care leavers"]
     return []
+
+
+def overall(
+    judgements: list[FoundJudgement], not_judged: list[str], start: date | None
+) -> list[str]:
+    """A reason to review when an inspection from before April 2026 (or of no known date) has
+    no overall effectiveness judgement; from April 2026 there is none to find."""
+    present = {j.area for j in judgements} | set(not_judged)
+    if "overall_effectiveness" in present or fw.retired(fw.ILACS, "overall_effectiveness", start):
+        return []
+    return ["no ILACS judgement found for overall_effectiveness"]

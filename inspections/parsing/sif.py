@@ -26,7 +26,9 @@ _GRADE = (
 # A sentence judgement ends its line, with perhaps a full stop and a footnote number; the next
 # line does not carry the sentence on in lower case ("... is outstanding" / "if it leads"),
 # except for the "because:" that opens a list of reasons.
-_ENDS = r"[ \t]*\.?\d{0,2}[ \t]*$(?!\n[ \t]*(?-i:[a-z])(?!ecause))"
+_ENDS = r"(?:[ \t]+because:?)?[ \t]*\.?\d{0,2}[ \t]*$(?!\n[ \t]*(?-i:[a-z])(?!ecause))"
+# The report's title says whether it includes the review of the LSCB (re-inspections do not).
+LSCB_REVIEWED_RE = re.compile(r"\breview of the effectiveness of the local\s+safeguarding", re.I)
 # An authority's name: any character of a line up to the verb that states the grade.
 _NAME = r"(?:(?!\b(?:are|is|requires?|remains?)\b)[^\n.])"
 SIF_OVERALL_RE = re.compile(
@@ -66,15 +68,19 @@ def sentence(regex: re.Pattern, text: Text, framework: str, key: str) -> FoundJu
     return judgement(framework, key, Row(evidence.text, grade, printed, evidence), reason)
 
 
-def sentences(text: Text, judgements: list[FoundJudgement]) -> tuple[list, list[str]]:
+def sentences(
+    text: Text, judgements: list[FoundJudgement], title: str
+) -> tuple[list[FoundJudgement], list[str]]:
     """The overall and LSCB sentences, added where the table has no row for them and compared
-    with the row where it has."""
+    with the row where it has. A missing LSCB is a reason to review only when the title names
+    its review (re-inspections have none)."""
     result, reasons = list(judgements), []
+    lscb_reviewed = bool(LSCB_REVIEWED_RE.search(title))
     for key, regex in (("overall_effectiveness", SIF_OVERALL_RE), ("lscb", LSCB_RE)):
         found = sentence(regex, text, fw.SIF, key)
         row = next((j for j in result if j.area == key), None)
         if found is None:
-            if row is None:
+            if row is None and (key != "lscb" or lscb_reviewed):
                 reasons.append(f"no SIF {key} sentence found")
         elif row is None:
             result.insert(0 if key == "overall_effectiveness" else len(result), found)

@@ -80,7 +80,13 @@ SERVICES_IN_RE = re.compile(
 INSPECTION_DATES_RE = re.compile(
     r"^\s*(?:inspection dates?|dates? of (?:the )?inspection)\s*:?\s*(?P<rest>.*)$", re.I
 )
-PUBLISHED_RE = re.compile(r"^\s*(?:report )?published\s*:?\s*(?P<rest>.*)$", re.I)
+# "Published:" may share its line with another field printed in the same column ("Age group:
+# Published:<tab>All 16 August 2013"); away from the line's start it needs its colon.
+PUBLISHED_RE = re.compile(
+    r"^(?:\s*|.*?\s)(?:report )?published(?:\s*:|(?<=^published)|(?<=^report published))\s*"
+    r"(?P<rest>.*)$",
+    re.I,
+)
 LEAD_INSPECTOR_RE = re.compile(
     r"^\s*(?:lead|reporting) inspectors?(?: on site)?\s*:?\s*(?P<rest>.*)$", re.I
 )
