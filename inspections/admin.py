@@ -91,9 +91,14 @@ class InspectionAdmin(CorrectionAdmin):
         (None, {"fields": ["authority", "framework", ("start_date", "end_date"), "published"]}),
         (None, {"fields": ["lead_inspector", "not_judged", "needs_review", "review_reason"]}),
         ("Correction", {"fields": ["reason", "corrected_fields"]}),
+        # What the ingest read stays beside a correction; further sources are matched on it.
+        ("As read", {"fields": ["parsed_authority", ("parsed_start_date", "parsed_end_date")]}),
     ]
     readonly_fields = [
         "framework",
+        "parsed_authority",
+        "parsed_start_date",
+        "parsed_end_date",
         "not_judged",
         "needs_review",
         "review_reason",

@@ -5,6 +5,8 @@ file and returns a `ReadResult` (never raises for bad input; the reason is in `r
 `store(result)` runs in the main process inside one transaction per document: it joins the
 document to its inspection (one inspection, many sources), fills what the inspection lacks, flags
 disagreements instead of resolving them by order, and never writes over a staff correction.
+Storing a document already stored (the same SHA-256) is a reparse: its row is updated in place
+and the judgements it is the source of are read again (see `store`).
 """
 
 import hashlib
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 
 from authorities.models import LocalAuthority
 
@@ -63,6 +66,12 @@ class Outcome:
     judgements_stored: int = 0
     flagged: int = 0
     review_reasons: list[str] = field(default_factory=list)
+    # A reparse of a stored document: what its new reading changed, in words, and counts.
+    reparsed: bool = False
+    changes: list[str] = field(default_factory=list)
+    judgements_changed: int = 0
+    judgements_added: int = 0
+    judgements_lost: int = 0
 
 
 def find_documents(paths):
@@ -163,7 +172,15 @@ def folder_urn(path):
 
 @transaction.atomic
 def store(result: ReadResult) -> Outcome:
-    """Store one parsed document: all of it or, on any error, none of it."""
+    """Store one parsed document: all of it or, on any error, none of it.
+
+    A document already stored (the same SHA-256) is reparsed: its row is updated in place. It
+    stays with its inspection while the new reading names the same authority and framework, and
+    otherwise moves to the inspection that reading matches (the one it leaves is flagged). A
+    judgement it is the source of takes the new reading with a history row, unless staff
+    corrected it (then the new reading goes beside the correction, flagged); one the new parse
+    no longer finds is kept and flagged, never deleted. Metadata it alone supplied is replaced.
+    """
     parsed = result.parsed
     outcome = Outcome(status=INGESTED)
     authority = LocalAuthority.objects.get(la_code=parsed.authority_code)
@@ -180,7 +197,14 @@ def store(result: ReadResult) -> Outcome:
                 f"document names {authority}"
             )
 
-    inspection, how = _find_inspection(authority, parsed, result.fingerprint)
+    document = (
+        SourceDocument.objects.select_related("inspection").filter(sha256=result.sha256).first()
+    )
+    outcome.reparsed = document is not None
+    if document:
+        inspection, how = _reparse_inspection(document, authority, parsed, result.fingerprint)
+    else:
+        inspection, how = _find_inspection(authority, parsed, result.fingerprint)
     if inspection is None:
         inspection = Inspection.objects.create(
             authority=authority,
@@ -194,20 +218,39 @@ def store(result: ReadResult) -> Outcome:
     else:
         if how:
             reasons.append(how)
-        outcome.inspection_changed = _merge_metadata(inspection, parsed, result.file_name)
+        only_source = (
+            document is not None
+            and document.inspection_id == inspection.pk
+            and not inspection.documents.exclude(pk=document.pk).exists()
+        )
+        changes = _merge_metadata(inspection, parsed, result.file_name, replace=only_source)
+        outcome.inspection_changed = bool(changes)
+        if document:
+            outcome.changes += changes
 
-    document = SourceDocument.objects.create(
-        inspection=inspection,
-        file_name=result.file_name,
-        path=result.path,
-        sha256=result.sha256,
-        kind=parsed.kind,
-        pages=result.pages,
-        size_bytes=result.size,
-        text_fingerprint=result.fingerprint,
-        status=SourceDocument.Status.NEEDS_REVIEW if reasons else SourceDocument.Status.INGESTED,
-        error="\n".join(reasons),
-    )
+    left = document.inspection if document else None
+    fields = {
+        "inspection": inspection,
+        "path": result.path,
+        "kind": parsed.kind,
+        "pages": result.pages,
+        "size_bytes": result.size,
+        "text_fingerprint": result.fingerprint,
+        "status": SourceDocument.Status.NEEDS_REVIEW if reasons else SourceDocument.Status.INGESTED,
+        "error": "\n".join(reasons),
+    }
+    if document:
+        for name, value in fields.items():
+            setattr(document, name, value)
+        document.save()
+    else:
+        document = SourceDocument.objects.create(
+            file_name=result.file_name, sha256=result.sha256, **fields
+        )
+    if left and left.pk != inspection.pk:
+        moved = f"the reparse of {document.file_name} reads it as {inspection}; it moved there"
+        _flag(left, [moved])
+        outcome.changes.append(f"moved from {left} to {inspection}")
     if parsed.not_judged:
         inspection.not_judged = sorted(set(inspection.not_judged) | set(parsed.not_judged))
         inspection.save(update_fields=["not_judged"])
@@ -216,10 +259,23 @@ def store(result: ReadResult) -> Outcome:
         j.area: j for j in inspection.judgements.select_related("source_document")
     }  # one query per document, not one per judgement
     for found in parsed.judgements:
-        stored, flagged = _store_judgement(inspection, document, found, stored_before)
+        stored, flagged, change = _store_judgement(inspection, document, found, stored_before)
         outcome.judgements_stored += stored
         outcome.flagged += flagged
         outcome.inspection_changed |= bool(stored) and not outcome.inspection_created
+        if outcome.reparsed and found.area not in stored_before:
+            outcome.judgements_added += 1
+            change = f"{found.label}: newly read as {_words(found.grade)}"
+        if outcome.reparsed and change:
+            outcome.judgements_changed += found.area in stored_before
+            outcome.changes.append(change)
+    if outcome.reparsed:
+        lost, newly_flagged = _flag_no_longer_found(
+            document, inspection, {j.area for j in parsed.judgements}
+        )
+        outcome.judgements_lost = len(lost)
+        outcome.flagged += newly_flagged
+        outcome.changes += [f"{j.label}: no longer found, kept as {_words(j.grade)}" for j in lost]
 
     if reasons:
         _flag(inspection, reasons)
@@ -228,22 +284,38 @@ def store(result: ReadResult) -> Outcome:
     return outcome
 
 
+def _inspections_of(authority, framework):
+    """An authority's inspections under a framework, as the parser read them or as corrected."""
+    return Inspection.objects.filter(
+        Q(parsed_authority=authority) | Q(authority=authority), framework=framework
+    )
+
+
+def _dated(inspections, authority, start):
+    """The inspection that started on `start`: as read by the parser first (a new copy of a
+    report whose date staff corrected), else as corrected (a source printing the right date)."""
+    as_read = inspections.filter(parsed_authority=authority, parsed_start_date=start).first()
+    return as_read or inspections.filter(authority=authority, start_date=start).first()
+
+
 def _find_inspection(authority, parsed, fingerprint):
     """The inspection this document describes, and a note when the match needs a human's eye.
 
-    Same authority, framework and start date is the same inspection. When a source prints no
-    dates it joins the inspection whose documents share its text; failing that, the single
-    inspection of that authority and framework reporting exactly the same judgements.
+    Same authority, framework and start date is the same inspection, compared on the values the
+    parser read (`parsed_*`) and then on the values staff corrected them to. When a source
+    prints no dates it joins the inspection whose documents share its text; failing that, the
+    single inspection of that authority and framework reporting exactly the same judgements.
     """
-    inspections = Inspection.objects.filter(authority=authority, framework=parsed.framework)
+    inspections = _inspections_of(authority, parsed.framework)
     if parsed.inspection_start:
-        exact = inspections.filter(start_date=parsed.inspection_start).first()
+        exact = _dated(inspections, authority, parsed.inspection_start)
         if exact:
             return exact, None
     candidates = [
         i
         for i in inspections.prefetch_related("documents", "judgements")
-        if not (i.start_date and parsed.inspection_start)  # two dated sources must agree above
+        # two dated sources must agree above
+        if not (i.parsed_start_date and parsed.inspection_start)
     ]
     same_text = [i for i in candidates if _shares_text(i, fingerprint)]
     if len(same_text) == 1:
@@ -259,6 +331,44 @@ def _find_inspection(authority, parsed, fingerprint):
             "prints no dates: check it is the same inspection"
         )
     return None, None
+
+
+def _reparse_inspection(document, authority, parsed, fingerprint):
+    """The inspection a stored document belongs to by its new reading (see `store`)."""
+    own = document.inspection
+    if parsed.inspection_start:  # a date that is another inspection's is that inspection
+        exact = _dated(
+            _inspections_of(authority, parsed.framework), authority, parsed.inspection_start
+        )
+        if exact:
+            return exact, None
+    if (
+        own is not None
+        and own.framework == parsed.framework
+        and authority.pk in (own.parsed_authority_id, own.authority_id)
+    ):
+        return own, None
+    return _find_inspection(authority, parsed, fingerprint)
+
+
+def _flag_no_longer_found(document, inspection, found_areas):
+    """Flag (never delete) the judgements `document` is the source of that its new reading
+    lacks. Returns them and how many were not flagged for it before."""
+    lost = list(
+        Judgement.objects.filter(source_document=document)
+        .exclude(inspection=inspection, area__in=found_areas)
+        .select_related("inspection")
+    )
+    reason = f"the reparse of {document.file_name} no longer finds this judgement; kept as read"
+    newly_flagged = 0
+    for judgement in lost:
+        if reason not in judgement.review_reason.splitlines():
+            newly_flagged += 1
+            judgement.needs_review = True
+            judgement.review_reason = "\n".join([*judgement.review_reason.splitlines(), reason])
+            judgement._change_reason = f"Reparse of {document.file_name}"
+            judgement.save()
+    return lost, newly_flagged
 
 
 def _shares_text(inspection, fingerprint):
@@ -279,25 +389,43 @@ METADATA = [
 ]
 
 
-def _merge_metadata(inspection, parsed, file_name):
-    """Fill what the inspection lacks; flag (never overwrite) what two sources disagree on."""
+def _merge_metadata(inspection, parsed, file_name, replace=False):
+    """Fill what the inspection lacks; flag (never overwrite) what two sources disagree on.
+
+    With `replace` (the reparse of the inspection's only source) the new reading replaces the
+    old one. A field staff corrected is never written; where its parsed value is kept beside it
+    (`Inspection.CORRECTABLE`) that value is, and a reading that differs from the correction is
+    flagged. Returns what changed, in words.
+    """
     changed, conflicts = [], []
     for field_name, parsed_name, words in METADATA:
-        new = getattr(parsed, parsed_name) or None
-        old = getattr(inspection, field_name) or None
-        if new is None or new == old or field_name in inspection.corrected_fields:
+        corrected = field_name in inspection.corrected_fields
+        kept_as = Inspection.CORRECTABLE.get(field_name)  # the parsed value's field, if any
+        if corrected and not kept_as:
             continue
-        if old is None:
-            setattr(inspection, field_name, new)
-            changed.append(field_name)
-        else:
+        new = getattr(parsed, parsed_name) or None
+        old = getattr(inspection, kept_as or field_name) or None
+        if new is None or new == old:
+            continue
+        if old is not None and not replace:
             conflicts.append(f"sources disagree on the {words}: {file_name} says {new}, kept {old}")
+            continue
+        changed.append(f"{words} {old or 'none'} → {new}" if old else f"{words} {new}")
+        if kept_as:
+            setattr(inspection, kept_as, new)
+        if not corrected:
+            setattr(inspection, field_name, new)
+        elif new != getattr(inspection, field_name):
+            conflicts.append(
+                f"{file_name} reads the {words} as {new}; the staff correction to "
+                f"{getattr(inspection, field_name)} is kept"
+            )
     if changed:
         inspection._change_reason = f"Filled from {file_name}"
         inspection.save()
     if conflicts:
         _flag(inspection, conflicts)
-    return bool(changed)
+    return changed
 
 
 def _flag(inspection, reasons):
@@ -309,7 +437,11 @@ def _flag(inspection, reasons):
 
 
 def _store_judgement(inspection, document, found, stored_before):
-    """Create or reconcile one judgement. Returns (stored, flagged) as 0/1 counts."""
+    """Create or reconcile one judgement.
+
+    Returns (stored, flagged) as 0/1 counts and, when the document's own earlier reading of
+    it changed (a reparse), that change in words.
+    """
     evidence = {
         "source_document": document,
         "page": found.evidence.page,
@@ -329,11 +461,14 @@ def _store_judgement(inspection, document, found, stored_before):
             review_reason=found.review_reason,
             **evidence,
         )
-        return 1, int(found.needs_review)
+        return 1, int(found.needs_review), ""
 
     earlier = existing.source_document
+    # Only a reparse meets a judgement whose source is the document being stored.
+    same_source = earlier is not None and earlier.pk == document.pk
     reasons = [found.review_reason] if found.needs_review else []
     changed = False
+    change = ""
     if existing.is_corrected:
         if found.grade != existing.parsed_grade:
             reasons.append(
@@ -341,7 +476,18 @@ def _store_judgement(inspection, document, found, stored_before):
                 f"read {_words(existing.parsed_grade)}; the staff correction to "
                 f"{_words(existing.grade)} is kept"
             )
+            if same_source:
+                change = (
+                    f"{found.label}: {_words(existing.parsed_grade)} → {_words(found.grade)}, "
+                    f"the correction to {_words(existing.grade)} kept (flagged)"
+                )
             existing.parsed_grade = found.grade
+            changed = same_source
+    elif same_source:
+        if found.grade != existing.grade:
+            change = f"{found.label}: {_words(existing.grade)} → {_words(found.grade)}"
+            existing.grade = existing.parsed_grade = found.grade
+            changed = True
     elif found.grade != existing.grade:
         reasons.append(
             f"sources disagree: {document.file_name} reads {_words(found.grade)}, "
@@ -349,19 +495,22 @@ def _store_judgement(inspection, document, found, stored_before):
         )
     elif earlier is None or earlier.kind == SourceDocument.Kind.DEMO_DATA:
         # The same grade, now with the report's own evidence in place of the demo note.
-        for name, value in evidence.items():
-            setattr(existing, name, value)
-        existing.label, existing.grade_as_printed = found.label, found.grade_as_printed
         changed = True
+    if changed or same_source:
+        printed = {"label": found.label, "grade_as_printed": found.grade_as_printed}
+        for name, value in {**evidence, **printed}.items():
+            changed |= getattr(existing, name) != value
+            setattr(existing, name, value)
     new_reasons = [r for r in reasons if r not in existing.review_reason.splitlines()]
     if new_reasons:
         existing.needs_review = True
         existing.review_reason = "\n".join([*existing.review_reason.splitlines(), *new_reasons])
     if changed or new_reasons:
-        existing._change_reason = f"Ingest of {document.file_name}"
+        verb = "Reparse" if same_source else "Ingest"
+        existing._change_reason = f"{verb} of {document.file_name}"
         existing.save()
-        return 1, int(bool(new_reasons))
-    return 0, 0
+        return 1, int(bool(new_reasons)), change
+    return 0, 0, change
 
 
 def _words(grade):

@@ -140,9 +140,30 @@ class Inspection(models.Model):
     corrected_fields = models.JSONField(
         default=list, blank=True, help_text="Fields staff corrected; the ingest leaves them alone."
     )
+    # What the ingest read, kept beside a staff correction (as Judgement.parsed_grade is): a
+    # further source is matched on these, so a new copy of a corrected report still joins.
+    parsed_authority = models.ForeignKey(
+        LocalAuthority,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="authority as read",
+    )
+    parsed_start_date = models.DateField("start date as read", null=True, blank=True)
+    parsed_end_date = models.DateField("end date as read", null=True, blank=True)
     history = HistoricalRecords()
 
     objects = InspectionQuerySet.as_manager()
+
+    # What staff may correct, and the parsed field kept beside each (None: not kept).
+    CORRECTABLE = {
+        "authority": "parsed_authority",
+        "start_date": "parsed_start_date",
+        "end_date": "parsed_end_date",
+        "published": None,
+        "lead_inspector": None,
+    }
 
     class Meta:
         ordering = ["authority__name", "start_date"]
@@ -165,11 +186,25 @@ class Inspection(models.Model):
         indexes = [
             # compare page and authority page: an authority's inspections in date order
             models.Index(fields=["authority", "start_date"], name="inspection_authority_date"),
+            # ingest: the inspection a further source joins, found by what the parser read
+            models.Index(
+                fields=["parsed_authority", "framework", "parsed_start_date"],
+                name="inspection_parsed_match",
+            ),
         ]
 
     def __str__(self):
         when = self.start_date.isoformat() if self.start_date else "undated"
         return f"{self.authority} – {self.get_framework_display()}, {when}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:  # a new inspection is what was read: parsed and shown agree
+            for name, parsed_name in self.CORRECTABLE.items():
+                if parsed_name:
+                    shown, parsed = (self._meta.get_field(n).attname for n in (name, parsed_name))
+                    if getattr(self, parsed) is None:
+                        setattr(self, parsed, getattr(self, shown))
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("dashboards:inspection", args=[self.pk])
@@ -195,9 +230,15 @@ class Inspection(models.Model):
 
     @transaction.atomic
     def correct(self, *, user, reason, **fields):
-        """Staff correct metadata (dates, published, lead inspector, authority) with a reason."""
+        """Staff correct metadata (dates, published, lead inspector, authority) with a reason.
+
+        The parsed values stay as they were (`parsed_authority`, `parsed_start_date`,
+        `parsed_end_date`), and the ingest leaves a corrected field alone from then on.
+        """
         if not reason.strip():
             raise ValueError("A correction needs a reason.")
+        if set(fields) - set(self.CORRECTABLE):
+            raise ValueError(f"Only {', '.join(self.CORRECTABLE)} can be corrected.")
         for name, value in fields.items():
             setattr(self, name, value)
         self.corrected_fields = sorted(set(self.corrected_fields) | set(fields))

@@ -1,7 +1,8 @@
+import dataclasses
 import json
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from functools import partial
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,16 +12,18 @@ from authorities.models import LocalAuthority
 from inspections import ingest
 from inspections.models import SourceDocument
 
-# What the summary line counts.
+# What the summary line counts (inspections are counted as sets of ids, so that the summary is
+# the same whatever order the workers finish in).
 COUNTS = (
     "read",
-    "new",
-    "updated",
-    "same",
     "unchanged",
     "judgements",
     "flagged",
     "documents_flagged",
+    "reparsed",
+    "judgements_changed",
+    "judgements_added",
+    "judgements_lost",
 )
 
 
@@ -34,13 +37,18 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", action="store_true", help="One JSON object per document.")
         parser.add_argument(
+            "--reparse",
+            action="store_true",
+            help="Read documents already stored again with today's parser (corrections stay).",
+        )
+        parser.add_argument(
             "--jobs",
             type=int,
             default=os.cpu_count() or 1,
             help="Worker processes that parse (default: the number of cores).",
         )
 
-    def handle(self, *args, paths, dry_run, json, jobs, **options):
+    def handle(self, *args, paths, dry_run, json, jobs, reparse, **options):
         names = ingest.authority_names()
         if not names:
             raise CommandError("No authorities in the database: run manage.py load_authorities.")
@@ -50,7 +58,9 @@ class Command(BaseCommand):
             raise CommandError(f"{missing[0]}: no such file or folder")
         self.as_json, self.dry_run = json, dry_run
         self.counts = dict.fromkeys(COUNTS, 0)
+        self.inspections = {"new": set(), "changed": set(), "joined": set()}
         self.problems = []
+        self.reparse_changes = []  # (path, [what changed]) per reparsed document
         # la_code -> {name, la_code, gss_code} for the --json lines: one query for the run.
         self.authority_of = {
             a["la_code"]: a for a in LocalAuthority.objects.values("name", "la_code", "gss_code")
@@ -62,10 +72,18 @@ class Command(BaseCommand):
                 "sha256", "file_name"
             )
         )
-        to_read = [p for p in map(str, files) if hashes[p] not in stored]
+        # The same bytes twice in one run are read once, and the copy reported with the first
+        # (unchanged, or refused as it was). Under another suffix they are read another way.
+        to_read, first_path, self.copies = [], {}, {}
         for path in map(str, files):
-            if hashes[path] in stored:
-                self._report_unchanged(path, stored[hashes[path]])
+            digest, suffix = hashes[path], os.path.splitext(path)[1].lower()
+            if digest in stored and not reparse:
+                self._report_unchanged(path, f"already ingested as {stored[digest]}")
+            elif (digest, suffix) in first_path:
+                self.copies.setdefault(first_path[digest, suffix], []).append(path)
+            else:
+                first_path[digest, suffix] = path
+                to_read.append(path)
 
         progress = _progress(len(to_read), self.stderr)
         read = partial(_read, authorities=names, hashes=hashes)
@@ -75,12 +93,13 @@ class Command(BaseCommand):
             if not connection.in_atomic_block:
                 connections.close_all()
             with ProcessPoolExecutor(max_workers=min(jobs, len(to_read))) as pool:
-                # Largest files first, so no worker is left with a big one at the end; results
-                # are still stored in path order, so a run's output reads the same every time.
+                # Largest files first, so no worker is left with a big one at the end. Each
+                # document is stored as soon as its worker finishes: the progress bar and the
+                # --json lines follow completion, and the summary does not depend on the order.
                 largest_first = sorted(to_read, key=os.path.getsize, reverse=True)
-                futures = {path: pool.submit(read, path) for path in largest_first}
-                for path in to_read:
-                    self._handle(futures[path].result())
+                futures = [pool.submit(read, path) for path in largest_first]
+                for future in as_completed(futures):
+                    self._handle(future.result())
                     progress.update()
         else:
             for result in map(read, to_read):
@@ -102,39 +121,63 @@ class Command(BaseCommand):
             self.problems.append(result)
             self.stderr.write(result.reason)
         elif outcome:
+            pk = outcome.inspection.pk
             if outcome.inspection_created:
-                self.counts["new"] += 1
-            else:
-                self.counts["updated" if outcome.inspection_changed else "same"] += 1
+                self.inspections["new"].add(pk)
+            self.inspections["changed" if outcome.inspection_changed else "joined"].add(pk)
             self.counts["judgements"] += outcome.judgements_stored
             self.counts["flagged"] += outcome.flagged
             self.counts["documents_flagged"] += bool(outcome.review_reasons)
+            if outcome.reparsed:
+                self.counts["reparsed"] += 1
+                for name in ("judgements_changed", "judgements_added", "judgements_lost"):
+                    self.counts[name] += getattr(outcome, name)
+                if outcome.changes:
+                    self.reparse_changes.append((result.path, outcome.changes))
         if self.as_json:
             line = _as_json(result, outcome, self.dry_run, self.authority_of)
             self.stdout.write(json.dumps(line, default=str))
+        for path in self.copies.pop(result.path, []):
+            if result.status in (ingest.REFUSED, ingest.FAILED):
+                reason = result.reason.replace(result.path, path, 1)
+                self._handle(dataclasses.replace(result, path=path, reason=reason))
+            else:
+                self._report_unchanged(path, f"the same file as {result.path}")
 
-    def _report_unchanged(self, path, first_name):
+    def _report_unchanged(self, path, reason):
         self.counts["unchanged"] += 1
         if self.as_json:
             line = {"path": path, "document": os.path.basename(path), "status": ingest.UNCHANGED}
-            line["reason"] = f"already ingested as {first_name}"
+            line["reason"] = reason
             self.stdout.write(json.dumps(line))
 
     def _summary(self, total):
         c = self.counts
+        new = self.inspections["new"]
+        updated = self.inspections["changed"] - new
+        same = self.inspections["joined"] - updated - new
         refused = [r for r in self.problems if r.status == ingest.REFUSED]
         failed = [r for r in self.problems if r.status == ingest.FAILED]
         verb = "Parsed (dry run, nothing stored)" if self.dry_run else "Read"
         summary = (
             f"{verb} {total} documents ({c['unchanged']} unchanged, skipped); inspections "
-            f"{c['new']} new, {c['updated']} updated, {c['same']} unchanged by a further source; "
+            f"{len(new)} new, {len(updated)} updated, {len(same)} unchanged by a further source; "
             f"{c['judgements']} judgements stored; flagged for review: {c['flagged']} judgements, "
             f"{c['documents_flagged']} documents; "
             f"{len(refused)} refused, {len(failed)} failed."
         )
         out = self.stderr if self.as_json else self.stdout
         out.write(summary)
-        for result in self.problems:
+        if c["reparsed"]:
+            out.write(
+                f"Reparsed {c['reparsed']} stored documents, {len(self.reparse_changes)} read "
+                f"differently: {c['judgements_changed']} judgements changed, "
+                f"{c['judgements_added']} found for the first time, {c['judgements_lost']} no "
+                "longer found (kept and flagged); staff corrections kept."
+            )
+            for path, changes in sorted(self.reparse_changes):
+                out.write(f"  reparsed: {path}: {'; '.join(changes)}")
+        for result in sorted(self.problems, key=lambda r: r.path):
             out.write(f"  {result.status}: {result.reason}")
         if self.problems:
             raise CommandError(f"{len(self.problems)} documents were refused or failed.")

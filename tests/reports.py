@@ -1,0 +1,33 @@
+"""Short inspection reports written for the ingest tests (plain text, never downloaded)."""
+
+import io
+
+from django.core.management import CommandError, call_command
+
+ILACS_TABLE = (
+    "Judgement Grade\n"
+    "The impact of leaders on social work practice with children and families Good\n"
+    "The experiences and progress of children who need help and protection Good\n"
+    "The experiences and progress of children in care Good\n"
+    "The experiences and progress of care leavers Requires improvement to be good\n"
+    "Overall effectiveness Good\n"
+)
+
+
+def ilacs_report(authority="Southampton City Council", dates="6 May to 10 May 2024"):
+    """An ILACS report: title block (authority, title, dates, lead inspector) and its table."""
+    dated = f"Inspection dates: {dates}\n" if dates else ""
+    return (
+        f"{authority}\nInspection of children's social care services\n{dated}"
+        f"Lead inspector: Jane Smith\n{ILACS_TABLE}"
+    )
+
+
+def run_ingest(*args):
+    """Run the ingest; return (stdout, stderr), or raise AssertionError if the run failed."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("ingest", *map(str, args), stdout=out, stderr=err)
+    except CommandError as e:
+        raise AssertionError(f"{e}\n{out.getvalue()}\n{err.getvalue()}") from e
+    return out.getvalue(), err.getvalue()
