@@ -318,3 +318,17 @@ def test_parse_pages_fixture_still_reads_westshire():
     # The made-up county of the other parsing tests is named by the title's council line.
     doc = parse_pages([ILACS_PAGE.replace("York", "Westshire")])
     assert doc.authority_code == "999"
+
+
+def test_a_visit_letter_is_recognised_by_its_heading_below_the_address(england):
+    letter = (
+        "Ofsted\nPiccadilly Gate\nStore Street\nManchester\nM1 2WD\n"
+        "T 0300 123 1231\nwww.gov.uk/ofsted\n12 March 2020\nJane Example\n"
+        "Director of Children’s Services\nCity of York Council\nWest Offices\nYork\n"
+        "Dear Jane\n"
+        "Focused visit to York local authority children’s services\n"
+        "This letter summarises the findings of the focused visit. A joint targeted area\n"
+        "inspection of York took place in 2018.\n"
+    )
+    doc = _parse([letter], england)
+    assert (doc.framework, doc.authority_code, doc.judgements) == ("FOCUSED_VISIT", "816", ())

@@ -117,12 +117,16 @@ def parse_document(
     block_text = "\n".join(line.text for line in block)
     kind = COUNCIL_PAPER if title.COUNCIL_PAPER_RE.search(block_text) else INSPECTION_REPORT
     heading = title.title_lines(block)
-    heading_text = "\n".join(heading) or block_text
+    heading_text = "\n".join(heading)
 
     # A council paper restates a report: its framework is named anywhere near its top.
-    framework = title.framework_of(" ".join(heading))
+    framework = title.framework_of(heading_text)
     if framework is None and kind == COUNCIL_PAPER:
         framework = title.framework_of(block_text)
+    if framework is None and title.visit_heading(block):
+        heading = title.visit_heading(block)
+        heading_text = "\n".join(heading)
+        framework = title.framework_of(heading_text)
     if framework is None:
         framework = _framework_from_headers(text)
     table = None
@@ -137,8 +141,7 @@ def parse_document(
         raise ParseError(f"{source}: no known inspection framework recognised in its title")
 
     try:
-        code, as_printed = title.authority(heading or title.title_lines(block), text.lines,
-                                           authorities)  # fmt: skip
+        code, as_printed = title.authority(heading, text.lines, authorities)
     except title.UnknownAuthority as e:
         raise ParseError(f"{source}: authority {e.args[0]!r} is not in the reference") from e
     reasons: list[str] = []

@@ -105,6 +105,15 @@ PAPER_DATES_RE = re.compile(
 PAPER_PUBLISHED_RE = re.compile(r"\bpublished by Ofsted on\s+(?P<date>[^.]{6,30}?\d{4})", re.I)
 
 
+# A visit's letter opens with an address and a greeting; its title is a heading further down,
+# which starts its line ("Focused visit to Westshire local authority children's services").
+VISIT_HEADING_RE = re.compile(
+    r"^\s*(?:focused visit to|monitoring visit (?:to|of)|joint targeted area inspection of)\b",
+    re.I,
+)
+VISIT_HEADING_LINES = 40
+
+
 class UnknownAuthority(ValueError):
     """The title block names an authority that is not in the reference."""
 
@@ -127,6 +136,15 @@ def title_lines(block_lines: list[Line]) -> list[str]:
             break
         title.append(text)
     return title
+
+
+def visit_heading(block_lines: list[Line]) -> list[str]:
+    """The heading of a visit's letter (its line and the next), or [] when there is none."""
+    texts = [" ".join(line.text.split()) for line in block_lines if line.text.strip()]
+    for i, text in enumerate(texts[:VISIT_HEADING_LINES]):
+        if VISIT_HEADING_RE.match(text):
+            return texts[i : i + 2]
+    return []
 
 
 def framework_of(text: str) -> str | None:
