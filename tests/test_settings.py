@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
+SHOW_DATABASE = "from django.db import connection as c; print(c.vendor, c.settings_dict['NAME'])"
 
 
 def _manage(*args, env):
@@ -25,7 +26,14 @@ def test_tests_run_on_postgresql():
     assert connection.vendor == "postgresql", "make test sets DATABASE_URL to PostgreSQL"
 
 
-def test_sqlite_is_the_zero_setup_default(tmp_path):
+def test_sqlite_is_the_zero_setup_default():
+    # No DATABASE_URL at all, as after a fresh clone: the project's own db.sqlite3.
+    result = _manage("shell", "-v", "0", "-c", SHOW_DATABASE, env={})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["sqlite", str(ROOT / "db.sqlite3")]
+
+
+def test_migrations_run_on_sqlite(tmp_path):
     result = _manage("migrate", "--no-input", env={"DATABASE_URL": f"sqlite:///{tmp_path}/t.db"})
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "t.db").stat().st_size > 0
