@@ -8,6 +8,8 @@ from authorities.models import LocalAuthority
 from dashboards.export import COLUMNS, neutralise
 from tests.factories import make_document, make_inspection, make_judgement
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 
 def _csv(response):
     body = response.content.decode("utf-8")
@@ -69,11 +71,22 @@ def test_csv_has_the_issue_columns_one_row_per_judgement_with_bom(client, hampsh
 
 
 def test_csv_neutralises_formula_cells_from_documents(client, hampshire):
+    payload = '=HYPERLINK("http://example.invalid","x")'
+    hampshire.name = f"@SUM(1+1) {hampshire.name}"
+    hampshire.save()
+    document = make_document(file_name=f"-{payload}.pdf")
     inspection = make_inspection(hampshire)
-    make_judgement(inspection, label="=cmd|' /C calc'!A0", grade_as_printed="@Good")
-    row = _csv(client.get("/export.csv", {"authority": "hampshire"}))[1]
-    assert row[COLUMNS.index("label")] == "'=cmd|' /C calc'!A0"
-    assert row[COLUMNS.index("grade_as_printed")] == "'@Good"
+    make_judgement(inspection, label=payload, grade_as_printed="+Good", source_document=document)
+
+    response = client.get("/export.csv", {"authority": "hampshire"})
+
+    assert response.status_code == 200
+    row = dict(zip(COLUMNS, _csv(response)[1], strict=True))
+    assert row["authority"] == "'@SUM(1+1) Hampshire"
+    assert row["label"] == f"'{payload}"
+    assert row["grade_as_printed"] == "'+Good"
+    assert row["source_document"] == f"'-{payload}.pdf"
+    assert [cell for cell in row.values() if cell.startswith(FORMULA_STARTS)] == []
 
 
 def test_csv_shows_the_corrected_grade_and_says_so(client, hampshire, staff_user):
