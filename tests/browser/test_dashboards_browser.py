@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from inspections.models import Judgement
+from inspections.models import Inspection, Judgement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# A4 less the 12 mm margins of site.css's @page, in CSS pixels (96 to the inch): 703.
+A4_PRINTABLE_WIDTH = round((210 - 2 * 12) / 25.4 * 96)
 
 
 def _open(page, live_server, path):
@@ -140,9 +142,14 @@ def test_authority_page_shows_evidence(page, live_server, demo_data, screenshot,
     _open(page, live_server, "/grid/")
     assert page.locator("table.grid").count() >= 3
     screenshot(page, "grid")
-    page.locator("table.grid a").nth(1).click()
-    page.wait_for_url(re.compile(r"/inspections/\d+/"))
-    assert page.locator("h1").inner_text()
+    link = page.locator("table.grid tbody tr").first.locator("td a")
+    pk = re.search(r"/inspections/(\d+)/", link.get_attribute("href")).group(1)
+    inspection = Inspection.objects.select_related("authority").get(pk=pk)
+    link.click()
+    page.wait_for_url(re.compile(rf"/inspections/{pk}/"))
+    heading = page.locator("h1").inner_text()
+    assert inspection.authority.name in heading
+    assert f"{inspection.start_date:%-d %B %Y}" in heading
     screenshot(page, "inspection")
 
 
@@ -171,13 +178,26 @@ def test_compare_page_prints_chart_and_table_on_a4(page, live_server, demo_data,
     _open(page, live_server, "/?group=hampshire-and-peers&theme=overall")
     _wait_for_charts(page)
     page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    # Plotly redraws the chart to fill the narrower window (wider than the printed page) ...
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.plot')]"
+        ".every(p => Math.round(p.querySelector('.main-svg').getBoundingClientRect().width)"
+        " === p.clientWidth)",
+        timeout=5000,
+    )
     page.emulate_media(media="print")
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
-    page.wait_for_timeout(300)
+    # ... and charts.js, told the page is printing, redraws it to fit the page.
+    page.wait_for_function(
+        "width => [...document.querySelectorAll('.plot .main-svg')]"
+        ".every(svg => svg.getBoundingClientRect().width <= width)",
+        arg=A4_PRINTABLE_WIDTH,
+        timeout=5000,
+    )
     assert not page.locator("details.filters").is_visible()
     assert not page.get_by_role("button", name="Download chart (SVG)").is_visible()
     chart = page.locator("#chart-overall .main-svg").first.bounding_box()
-    assert chart["width"] <= 794
+    assert chart["width"] <= A4_PRINTABLE_WIDTH
     rows = page.locator("#chart-overall-table tbody tr")
     last = rows.last.bounding_box()
     assert last["height"] > 0 and page.locator("#chart-overall-table").is_visible()
