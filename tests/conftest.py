@@ -9,8 +9,7 @@ from django.core.management import call_command
 from authorities.models import LocalAuthority
 
 
-@pytest.fixture(scope="session")
-def shared_dir() -> Path:
+def _shared_dir() -> Path:
     """The shared corpus beside the project (settings.SHARED_DIR, env OFSTED_SHARED_DIR).
 
     Skipped on a developer's machine without it; under CI its absence is a failure.
@@ -25,6 +24,25 @@ def shared_dir() -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+def pytest_collection_modifyitems(items):
+    """A test that reads the shared corpus carries the `corpus` marker (`-m "not corpus"` leaves
+    it out), whether it asks for the corpus itself or through another fixture."""
+    for item in items:
+        if "shared_dir" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.corpus)
+
+
+def pytest_runtest_setup(item):
+    # A test marked `corpus` says the corpus is missing, however it reaches the corpus.
+    if item.get_closest_marker("corpus"):
+        _shared_dir()
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    return _shared_dir()
 
 
 @pytest.fixture(scope="session")
