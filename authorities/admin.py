@@ -27,6 +27,17 @@ class LocalAuthorityAdmin(admin.ModelAdmin):
     filter_horizontal = ["successors"]
     inlines = [StatisticalNeighbourInline]
 
+    # As for inspections: every active staff member reads; changing needs the model's permission.
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_delete_permission(self, request, obj=None):
+        # Inspections, lineage and neighbours hang on an authority; load_authorities keeps the list.
+        return False
+
 
 @admin.register(StatisticalNeighbour)
 class StatisticalNeighbourAdmin(admin.ModelAdmin):

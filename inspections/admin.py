@@ -219,3 +219,7 @@ class SourceDocumentAdmin(StaffReadsMixin, admin.ModelAdmin):
     search_fields = ["file_name", "sha256", "path"]
     readonly_fields = ["sha256", "size_bytes", "pages", "ingested_at", "text_fingerprint"]
     list_select_related = ["inspection__authority"]
+
+    def has_delete_permission(self, request, obj=None):
+        # The ingest writes documents; deleting one would drop the evidence of its judgements.
+        return False

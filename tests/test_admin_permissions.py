@@ -1,12 +1,14 @@
-"""Only Grade editors change grades and inspection metadata; other staff read; CSRF is enforced."""
+"""Only Grade editors change grades and inspection metadata; other staff read; nobody deletes
+source documents or authorities; CSRF is enforced."""
 
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from inspections.models import Inspection, Judgement
-from tests.factories import make_inspection, make_judgement
+from authorities.models import LocalAuthority
+from inspections.models import Inspection, Judgement, SourceDocument
+from tests.factories import make_document, make_inspection, make_judgement
 
 
 @pytest.fixture
@@ -163,3 +165,73 @@ def test_plain_staff_user_reads_inspections_queue_and_history(client, staff_user
 
     assert [client.get(url).status_code for url in pages] == [200, 200, 200, 200]
     assert _url("judgement_changelist") in client.get(reverse("admin:index")).content.decode()
+
+
+# --- Source documents and authorities: the ingest and load_authorities write them -------------
+
+
+@pytest.fixture
+def document(hampshire):
+    return make_document(inspection=make_inspection(hampshire), file_name="hampshire-2019.pdf")
+
+
+def _read_only_pages(document, authority):
+    return [
+        _url("sourcedocument_changelist"),
+        _url("sourcedocument_change", document.pk),
+        reverse("admin:authorities_localauthority_changelist"),
+        reverse("admin:authorities_localauthority_change", args=[authority.pk]),
+    ]
+
+
+def test_plain_staff_user_reads_source_documents_and_authorities(
+    client, staff_user, document, southampton
+):
+    client.force_login(staff_user)
+    urls = _read_only_pages(document, southampton)
+
+    pages = {url: client.get(url) for url in urls}
+
+    assert [url for url, page in pages.items() if page.status_code != 200] == []
+    change_pages = urls[1::2]
+    assert [url for url in change_pages if 'name="_save"' in pages[url].content.decode()] == []
+
+
+def test_plain_staff_user_changes_no_source_document_or_authority(
+    client, staff_user, document, southampton
+):
+    client.force_login(staff_user)
+    _, document_url, _, authority_url = _read_only_pages(document, southampton)
+
+    responses = [
+        client.post(document_url, {"file_name": "renamed.pdf", "kind": "council_paper"}),
+        client.post(authority_url, {"name": "Renamed", "slug": "renamed", "la_code": "999"}),
+    ]
+
+    assert [r.status_code for r in responses] == [403, 403]
+    document.refresh_from_db()
+    southampton.refresh_from_db()
+    assert (document.file_name, southampton.name) == ("hampshire-2019.pdf", "Southampton")
+
+
+def test_nobody_deletes_source_documents_or_authorities_in_the_admin(
+    admin_client, document, southampton
+):
+    deletes = [
+        _url("sourcedocument_delete", document.pk),
+        reverse("admin:authorities_localauthority_delete", args=[southampton.pk]),
+    ]
+    bulk = [
+        (_url("sourcedocument_changelist"), document.pk),
+        (reverse("admin:authorities_localauthority_changelist"), southampton.pk),
+    ]
+
+    statuses = [admin_client.post(url, {"post": "yes"}).status_code for url in deletes]
+    for url, pk in bulk:
+        admin_client.post(
+            url, {"action": "delete_selected", "_selected_action": [pk], "post": "yes"}
+        )
+
+    assert statuses == [403, 403]
+    assert SourceDocument.objects.filter(pk=document.pk).exists()
+    assert LocalAuthority.objects.filter(pk=southampton.pk).exists()
