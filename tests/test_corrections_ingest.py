@@ -107,7 +107,8 @@ def test_an_editor_corrects_southampton_being_healthy_and_it_holds_everywhere(
     def ingest_corpus():
         out = io.StringIO()
         with pytest.raises(CommandError):  # the corpus holds one web page saved as .pdf
-            call_command("ingest", str(corpus_dir), "--jobs", "2", stdout=out, stderr=out)
+            folders = [str(corpus_dir / "pdf"), str(corpus_dir / "seeds")]  # not national/
+            call_command("ingest", *folders, "--jobs", "2", stdout=out, stderr=out)
 
     ingest_corpus()
     client.force_login(editor)

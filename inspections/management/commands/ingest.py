@@ -208,34 +208,10 @@ def _as_json(result, outcome, dry_run, authority_of):
         not_a_report = result.status == ingest.REFUSED
         line["kind"] = parsed.kind if parsed else ("not_a_report" if not_a_report else None)
         return line
-    line.update(
-        {
-            "dry_run": dry_run,
-            "kind": parsed.kind,
-            "authority": authority_of.get(parsed.authority_code),
-            "framework": parsed.framework,
-            "inspection_start": parsed.inspection_start,
-            "inspection_end": parsed.inspection_end,
-            "published": parsed.published,
-            "lead_inspector": parsed.lead_inspector,
-            "judgements": [
-                {
-                    "area": j.area,
-                    "label": j.label,
-                    "grade": j.grade,
-                    "grade_as_printed": j.grade_as_printed,
-                    "evidence": {"page": j.evidence.page, "text": j.evidence.text}
-                    if j.evidence.page is not None
-                    else {"line": j.evidence.line, "text": j.evidence.text},
-                    "needs_review": j.needs_review,
-                    "review_reason": j.review_reason or None,
-                }
-                for j in parsed.judgements
-            ],
-            "not_judged": list(parsed.not_judged),
-            "review_reasons": outcome.review_reasons if outcome else list(parsed.review_reasons),
-        }
-    )
+    line["dry_run"] = dry_run
+    line.update(parsed.as_json(authority_of.get(parsed.authority_code)))
+    if outcome:
+        line["review_reasons"] = outcome.review_reasons
     if outcome and outcome.inspection:
         line["inspection_id"] = outcome.inspection.pk
     return line
