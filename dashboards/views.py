@@ -359,7 +359,8 @@ def authority_detail(request, slug):
 def _unjudged_text(inspection, area, judged):
     status = inspection.area_status(area.key, judged_areas=judged)
     if status == AreaStatus.RETIRED:
-        return fw.retired(inspection.framework, area.key, inspection.start_date).lower()
+        note = fw.retired(inspection.framework, area.key, inspection.start_date)
+        return note[0].lower() + note[1:]
     return status.label.lower()
 
 

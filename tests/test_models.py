@@ -69,6 +69,19 @@ def test_area_status_tells_the_empty_cells_apart(hampshire):
     assert inspection.area_status("impact_of_leaders") == AreaStatus.NOT_IN_FRAMEWORK
 
 
+def test_ilacs_overall_effectiveness_from_april_2026_is_not_judged_under_the_framework(
+    hampshire, client
+):
+    before = make_inspection(hampshire, framework="ILACS", start_date=date(2026, 3, 30))
+    after = make_inspection(hampshire, framework="ILACS", start_date=date(2026, 4, 13))
+    make_judgement(after, area="impact_of_leaders", grade="good")
+
+    assert before.area_status("overall_effectiveness") == AreaStatus.MISSING
+    assert after.area_status("overall_effectiveness") == AreaStatus.RETIRED
+    page = client.get(f"/inspections/{after.pk}/").content.decode()
+    assert "Overall effectiveness: not judged under this framework from April 2026" in page
+
+
 def test_correction_keeps_parsed_grade_and_records_history(hampshire, staff_user):
     judgement = make_judgement(make_inspection(hampshire), grade="good")
 
