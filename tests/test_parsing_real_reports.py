@@ -332,3 +332,11 @@ def test_a_visit_letter_is_recognised_by_its_heading_below_the_address(england):
     )
     doc = _parse([letter], england)
     assert (doc.framework, doc.authority_code, doc.judgements) == ("FOCUSED_VISIT", "816", ())
+
+
+def test_a_sif_heading_is_checked_against_the_overall_sentence(england):
+    page = _sif_page("Bedford Borough", "The overall judgement is good")
+    doc = _parse([page, "Overall effectiveness: inadequate\n"], england)
+    overall = next(j for j in doc.judgements if j.area == "overall_effectiveness")
+    assert (overall.label, overall.grade) == ("The overall judgement is good", "good")
+    assert overall.needs_review and "inadequate" in overall.review_reason

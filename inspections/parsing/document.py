@@ -199,14 +199,15 @@ def _judgements(framework: str, text, table: Table | None, heading: str):
     else:
         found, not_judged, table_reasons = by_label(framework, table)
     reasons.extend(table_reasons)
+    if framework == fw.SIF:
+        # The overall and LSCB sentences first, so the body's headings are checked against them.
+        found, sentence_reasons = sif.sentences(text, found, heading)
+        reasons.extend(sentence_reasons)
     if framework in (fw.SLAC, fw.LAC):
         found = slac.check_headings(framework, found, text)
     else:
         found, body_reasons = reconcile(framework, found, restatements(framework, text), table)
         reasons.extend(body_reasons)
-    if framework == fw.SIF:
-        found, sentence_reasons = sif.sentences(text, found, heading)
-        reasons.extend(sentence_reasons)
     reasons.extend(missing(framework, found, not_judged))
     if framework == fw.ILACS:
         reasons.extend(ilacs.care_rows(found, not_judged))
