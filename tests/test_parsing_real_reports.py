@@ -268,18 +268,20 @@ def _box(x0, y0, x1, text):
     )
 
 
+# Grades stored before their labels, one printed 2 points above its label, one centred beside a
+# label wrapped over two boxes.
+AWKWARD_ROWS = [
+    _box(390, 466.8, 510, "Requires improvement"),
+    _box(118, 456.6, 260, "2.1 Adoption performance"),
+    _box(390, 498.6, 520, "Good"),
+    _box(76, 505.8, 312, "2. Children looked after and achieving"),
+    _box(94, 491.4, 172, "permanence"),
+]
+
+
 def test_pdf_rows_pair_cells_by_position_not_by_stored_order():
-    # Grades stored before their labels, one printed 2 points above its label, one centred
-    # beside a label wrapped over two boxes: each still shares its label's row.
-    boxes = [
-        _box(390, 466.8, 510, "Requires improvement"),
-        _box(118, 456.6, 260, "2.1 Adoption performance"),
-        _box(390, 498.6, 520, "Good"),
-        _box(76, 505.8, 312, "2. Children looked after and achieving"),
-        _box(94, 491.4, 172, "permanence"),
-        _box(76, 600, 520, "A paragraph of prose that runs over\ntwo lines of the page."),
-    ]
-    assert page_text(boxes).splitlines() == [
+    prose = _box(76, 600, 520, "A paragraph of prose that runs over\ntwo lines of the page.")
+    assert page_text([*AWKWARD_ROWS, prose]).splitlines() == [
         "A paragraph of prose that runs over",
         "two lines of the page.",
         "2. Children looked after and achieving permanence\tGood",
@@ -290,11 +292,7 @@ def test_pdf_rows_pair_cells_by_position_not_by_stored_order():
 def test_a_table_read_from_rebuilt_rows(england):
     rows = page_text(
         [
-            _box(390, 466.8, 510, "Requires improvement"),
-            _box(118, 456.6, 260, "2.1 Adoption performance"),
-            _box(390, 498.6, 520, "Good"),
-            _box(76, 505.8, 312, "2. Children looked after and achieving"),
-            _box(94, 491.4, 172, "permanence"),
+            *AWKWARD_ROWS,
             _box(390, 530, 520, "Good"),
             _box(76, 530, 312, "1. Children who need help and protection"),
             _box(390, 420, 520, "Inadequate"),
