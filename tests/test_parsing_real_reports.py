@@ -338,3 +338,13 @@ def test_a_sif_heading_is_checked_against_the_overall_sentence(england):
     overall = next(j for j in doc.judgements if j.area == "overall_effectiveness")
     assert (overall.label, overall.grade) == ("The overall judgement is good", "good")
     assert overall.needs_review and "inadequate" in overall.review_reason
+
+
+def test_a_row_the_framework_does_not_have_is_said_not_read(england):
+    page = ILACS_PAGE.replace(
+        "Overall effectiveness\tGood\n",
+        "The experiences and progress of children with a plan for permanence\tGood\n",
+    )
+    doc = _parse([page], england)
+    assert len(doc.judgements) == 3
+    assert any("children with a plan for permanence" in r for r in doc.review_reasons)

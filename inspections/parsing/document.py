@@ -42,7 +42,7 @@ from inspections import frameworks as fw
 
 from . import ilacs, sif, slac, title
 from .judgements import FoundJudgement, by_label, missing, reconcile, restatements
-from .tables import Table, find_table, labels_of
+from .tables import Table, find_table, labels_of, unknown_rows
 from .text import Evidence, read_text, running_headers
 
 __all__ = ["Evidence", "FoundJudgement", "ParseError", "ParsedDocument", "parse_document"]
@@ -199,6 +199,11 @@ def _judgements(framework: str, text, table: Table | None, heading: str):
     else:
         found, not_judged, table_reasons = by_label(framework, table)
     reasons.extend(table_reasons)
+    reasons.extend(
+        f"the judgement table prints {row!r}, which is not a {framework} judgement: its grade "
+        "is not read"
+        for row in unknown_rows(text.lines, labels)
+    )
     if framework == fw.SIF:
         # The overall and LSCB sentences first, so the body's headings are checked against them.
         found, sentence_reasons = sif.sentences(text, found, heading)

@@ -228,3 +228,25 @@ def find_table(fragments: list[Fragment], lines: list[Line], paged: bool, labels
         if min(kinds["label"], kinds["grade"]) >= MIN_TABLE_ROWS:
             return _pair(tokens, fragments, lines, paged)
     return None
+
+
+HEADER_ROW_RE = re.compile(r"^\s*judgements?\s*\t\s*grades?\s*$", re.I)
+UNKNOWN_ROW_LOOKAHEAD = 12
+
+
+def unknown_rows(lines: list[Line], labels) -> list[str]:
+    """Rows under a "Judgement / Grade" header that pair a grade with a label the framework does
+    not have (a renamed judgement, a new framework): said so that a person can read them, since
+    their grades are never read."""
+    found = []
+    for i, line in enumerate(lines):
+        if not HEADER_ROW_RE.match(line.text):
+            continue
+        for row in lines[i + 1 : i + 1 + UNKNOWN_ROW_LOOKAHEAD]:
+            cells = [c.strip() for c in row.text.split("\t") if c.strip()]
+            if len(cells) != 2 or normalise(cells[1]) not in TABLE_GRADE_CELLS:
+                continue
+            key = label_key(cells[0])
+            if key and not any(label.startswith(key) for label in labels):
+                found.append(" ".join(cells[0].split()))
+    return found
