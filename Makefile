@@ -5,22 +5,38 @@ PY := $(VENV)/bin/python
 # Tests run against PostgreSQL, as production does; pytest-django creates test_<name> beside it.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ofsted_compare
 
-.PHONY: run test install install-dev lint format migrate data bench clean
+.PHONY: run test install install-dev lock lint format migrate data bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# The locks name every package with its hashes, so nothing unpinned or altered is installed.
 $(VENV)/.installed: requirements.txt | $(PY)
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
+# requirements-dev.txt holds the runtime lock too, at the same versions.
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+# Edit requirements.in or requirements-dev.in, then `make lock`; pip-tools lives in its own venv,
+# outside the locks it writes. --upgrade-package NAME in LOCK_ARGS moves one package.
+PIP_TOOLS := $(VENV)/pip-tools
+LOCK_ARGS ?=
+lock:
+	test -x $(PIP_TOOLS)/bin/pip-compile || \
+	  { $(PYTHON) -m venv $(PIP_TOOLS) && $(PIP_TOOLS)/bin/pip install --quiet pip-tools==7.6.2; }
+	CUSTOM_COMPILE_COMMAND="make lock" $(PIP_TOOLS)/bin/pip-compile --quiet --generate-hashes \
+	  --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) \
+	  --output-file requirements.txt requirements.in
+	CUSTOM_COMPILE_COMMAND="make lock" $(PIP_TOOLS)/bin/pip-compile --quiet --generate-hashes \
+	  --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) \
+	  --output-file requirements-dev.txt requirements-dev.in
 
 migrate: install
 	$(PY) manage.py migrate --no-input
