@@ -5,7 +5,10 @@ PY := $(VENV)/bin/python
 # Tests run against PostgreSQL, as production does; pytest-django creates test_<name> beside it.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ofsted_compare
 
-.PHONY: run test install install-dev lock lint format migrate data bench clean
+# Browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test install install-dev lock chromium lint format migrate data bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -57,7 +60,20 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: lint
+# Installs Chromium through apt where it can (root on Debian); elsewhere names the one command.
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Chromium and its driver for the browser tests (apt-get)"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium at $(CHROMIUM). Run:" >&2; \
+	    echo "    sudo apt-get install -y chromium chromium-driver" >&2; \
+	    exit 1; \
+	  fi; }
+
+test: lint chromium
 	$(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest
 
