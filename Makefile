@@ -5,10 +5,13 @@ PY := $(VENV)/bin/python
 # Tests run against PostgreSQL, as production does; pytest-django creates test_<name> beside it.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ofsted_compare
 
+# `make serve`: the production stack on this machine. Every one of these can be overridden.
+PORT ?= 8000
+WORKERS ?= 2
 # Browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install install-dev lock chromium lint format migrate data bench clean
+.PHONY: run serve test install install-dev lock chromium lint format migrate data bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -48,9 +51,23 @@ data: migrate
 	$(PY) manage.py load_authorities
 	$(PY) manage.py load_demo
 
+# DEBUG is off unless asked for; the development server asks (and so do its migrate and data).
+run: export DEBUG = true
 run: data
 	@echo "Ofsted Compare is at http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/)"
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Production settings over plain HTTP on this machine: a throwaway SECRET_KEY unless one is set,
+# and no redirect to HTTPS, which a reverse proxy would terminate. See README "Deploy".
+serve: export DEBUG = false
+serve: export SECRET_KEY ?= $(shell $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))")
+serve: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
+serve: export SECURE_SSL_REDIRECT ?= false
+serve: data
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	@echo "Ofsted Compare (gunicorn, DEBUG off) is at http://127.0.0.1:$(PORT)/"
+	exec $(VENV)/bin/gunicorn ofsted_compare.wsgi --bind 127.0.0.1:$(PORT) \
+	  --workers $(WORKERS) --access-logfile -
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
