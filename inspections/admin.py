@@ -13,7 +13,7 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import InspectionCorrectionForm, JudgementCorrectionForm, RevertForm
-from .models import Inspection, Judgement, SourceDocument
+from .models import ImportProblem, ImportRun, Inspection, Judgement, SourceDocument
 
 
 class StaffReadsMixin:
@@ -222,4 +222,39 @@ class SourceDocumentAdmin(StaffReadsMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # The ingest writes documents; deleting one would drop the evidence of its judgements.
+        return False
+
+
+class ImportProblemInline(ReadOnlyInline):
+    model = ImportProblem
+    fields = ["file_name", "status", "reason", "authority", "path"]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(StaffReadsMixin, admin.ModelAdmin):
+    """Each ingest run as it happened: a record, so nobody adds, changes or deletes one."""
+
+    list_display = ["started_at", "started_by", "files", "refused", "failed", "finished_at"]
+    readonly_fields = ["started_at", "finished_at", "started_by", "paths", "reparse", "files",
+                       "counts", "summary"]  # fmt: skip
+    inlines = [ImportProblemInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("problems")
+
+    @admin.display(description="refused")
+    def refused(self, run):
+        return sum(p.status == ImportProblem.Status.REFUSED for p in run.problems.all())
+
+    @admin.display(description="failed")
+    def failed(self, run):
+        return sum(p.status == ImportProblem.Status.FAILED for p in run.problems.all())
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -1,4 +1,5 @@
 import dataclasses
+import getpass
 import json
 import multiprocessing
 import os
@@ -12,7 +13,7 @@ from django.db import connection, connections
 
 from authorities.models import LocalAuthority
 from inspections import ingest
-from inspections.models import SourceDocument
+from inspections.models import ImportProblem, ImportRun, SourceDocument
 
 # What the summary line counts (inspections are counted as sets of ids, so that the summary is
 # the same whatever order the workers finish in).
@@ -73,6 +74,15 @@ class Command(BaseCommand):
             a["la_code"]: a for a in LocalAuthority.objects.values("name", "la_code", "gss_code")
         }
 
+        # Every run that may store something is recorded, with what it refused (see the admin).
+        self.run = None
+        if not dry_run:
+            self.run = ImportRun.objects.create(
+                started_by=f"manage.py ingest ({_user()})",
+                paths=[str(p) for p in paths],
+                reparse=reparse,
+                files=len(files),
+            )
         hashes = {str(p): ingest.sha256_of(p) for p in files}
         stored = dict(  # sha256 -> the file name it was first ingested under
             SourceDocument.objects.filter(sha256__in=hashes.values()).values_list(
@@ -193,8 +203,41 @@ class Command(BaseCommand):
                 out.write(f"  reparsed: {path}: {'; '.join(changes)}")
         for result in sorted(self.problems, key=lambda r: r.path):
             out.write(f"  {result.status}: {result.reason}")
+        if self.run:
+            self.run.finish(
+                counts={**c, "new": len(new), "updated": len(updated), "same": len(same),
+                        "refused": len(refused), "failed": len(failed)},
+                summary=summary,
+                problems=[self._problem(r) for r in self.problems],
+            )  # fmt: skip
         if self.problems:
             raise CommandError(f"{len(self.problems)} documents were refused or failed.")
+
+    def _problem(self, result):
+        """An unsaved ImportProblem, placed at the authority its parse or its folder names."""
+        code = result.parsed.authority_code if result.parsed else None
+        urn = ingest.folder_urn(result.path)
+        authority = (
+            LocalAuthority.objects.filter(la_code=code).first()
+            if code
+            else LocalAuthority.objects.filter(ofsted_urn=urn).first()
+            if urn
+            else None
+        )
+        return ImportProblem(
+            path=result.path,
+            file_name=os.path.basename(result.path),
+            status=result.status,
+            reason=result.reason,
+            authority=authority,
+        )
+
+
+def _user():
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return "unknown user"
 
 
 def _read(path, authorities, hashes):
