@@ -12,7 +12,12 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from .forms import InspectionCorrectionForm, JudgementCorrectionForm, RevertForm
+from .forms import (
+    AddJudgementForm,
+    InspectionCorrectionForm,
+    JudgementCorrectionForm,
+    RevertForm,
+)
 from .models import ImportProblem, ImportRun, Inspection, Judgement, SourceDocument
 
 
@@ -106,6 +111,45 @@ class InspectionAdmin(CorrectionAdmin):
     ]
     history_list_display = ["corrected_fields"]
     inlines = [JudgementInline, SourceDocumentInline]
+
+    def get_urls(self):
+        add_judgement = path(
+            "<path:object_id>/add-judgement/",
+            self.admin_site.admin_view(self.add_judgement_view),
+            name="inspections_inspection_add_judgement",
+        )
+        return [add_judgement, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_add_judgement": request.user.has_perm("inspections.change_judgement"),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def add_judgement_view(self, request, object_id):
+        """Editors add a judgement the documents did not give, with a reason."""
+        inspection = get_object_or_404(Inspection, pk=object_id)
+        if not request.user.has_perm("inspections.change_judgement"):
+            raise PermissionDenied
+        change_url = reverse("admin:inspections_inspection_change", args=[inspection.pk])
+        form = AddJudgementForm(request.POST or None, inspection=inspection)
+        if not form.fields["area"].choices:
+            self.message_user(request, "Every judgement of this inspection is there.")
+            return redirect(change_url)
+        if request.method == "POST" and form.is_valid():
+            judgement = form.save_correction(request.user)
+            self.message_user(request, f"Added by staff: {judgement}.")
+            return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Add a missing judgement",
+            "opts": self.opts,
+            "original": inspection,
+            "form": form,
+            "change_url": change_url,
+        }
+        return render(request, "admin/inspections/inspection/add_judgement.html", context)
 
 
 @admin.register(Judgement)

@@ -82,3 +82,32 @@ class InspectionCorrectionForm(forms.ModelForm):
         fields = {name: self.cleaned_data[name] for name in self.changed_data if name != "reason"}
         self.instance.correct(user=user, reason=self.cleaned_data["reason"], **fields)
         return self.instance
+
+
+class AddJudgementForm(forms.Form):
+    """Add a judgement the documents did not give: an area of the inspection's framework that it
+    lacks, a grade on that framework's scale, and why."""
+
+    area = forms.ChoiceField()
+    grade = forms.ChoiceField()
+    reason = _reason_field("Where the grade comes from. Kept in the history with your name.")
+
+    def __init__(self, *args, inspection, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inspection = inspection
+        judged = set(inspection.judgements.values_list("area", flat=True))
+        self.fields["area"].choices = [
+            (a.key, a.label) for a in fw.areas_for(inspection.framework) if a.key not in judged
+        ]
+        self.fields["grade"].choices = [
+            (g, Grade(g).label) for g in fw.FRAMEWORK_GRADES.get(inspection.framework, ())
+        ]
+
+    def save_correction(self, user):
+        return Judgement.add_missing(
+            inspection=self.inspection,
+            area=self.cleaned_data["area"],
+            grade=self.cleaned_data["grade"],
+            reason=self.cleaned_data["reason"],
+            user=user,
+        )

@@ -469,7 +469,17 @@ def _store_judgement(inspection, document, found, stored_before):
     reasons = [found.review_reason] if found.needs_review else []
     changed = False
     change = ""
-    if existing.is_corrected:
+    if existing.added_by_staff and not existing.parsed_grade:
+        # Staff added it when no document gave it; now one does. The staff's grade stays, the
+        # reading is kept beside it with its evidence, and a different reading is flagged.
+        if found.grade != existing.grade:
+            reasons.append(
+                f"{document.file_name} reads {_words(found.grade)} where staff added "
+                f"{_words(existing.grade)}; the staff's grade is kept"
+            )
+        existing.parsed_grade = found.grade
+        changed = True
+    elif existing.is_corrected:
         if found.grade != existing.parsed_grade:
             reasons.append(
                 f"{document.file_name} now reads {_words(found.grade)} where the earlier parse "
@@ -497,7 +507,9 @@ def _store_judgement(inspection, document, found, stored_before):
         # The same grade, now with the report's own evidence in place of the demo note.
         changed = True
     if changed or same_source:
-        printed = {"label": found.label, "grade_as_printed": found.grade_as_printed}
+        printed = {"grade_as_printed": found.grade_as_printed}
+        if not existing.added_by_staff:
+            printed["label"] = found.label
         for name, value in {**evidence, **printed}.items():
             changed |= getattr(existing, name) != value
             setattr(existing, name, value)

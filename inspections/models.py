@@ -301,6 +301,9 @@ class Judgement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     corrected_at = models.DateTimeField(null=True, blank=True)
+    # Staff added this judgement because the documents did not give it: a later ingest never
+    # removes it and flags a reading that differs.
+    added_by_staff = models.BooleanField(default=False)
     history = HistoricalRecords()
 
     objects = JudgementQuerySet.as_manager()
@@ -377,11 +380,47 @@ class Judgement(models.Model):
         self._history_user = user
         self.save()
 
+    @classmethod
+    @transaction.atomic
+    def add_missing(cls, *, inspection, area, grade, reason, user):
+        """Staff add a judgement the documents did not give (a page the parser could not read).
+
+        It counts as a correction (never overwritten by the ingest, shown with its reason) with
+        nothing parsed beside it; history records who added it and why.
+        """
+        if not reason.strip():
+            raise ValueError("Adding a judgement needs a reason.")
+        if area not in {a.key for a in fw.areas_for(inspection.framework)}:
+            raise ValueError(f"{inspection.framework} has no judgement area {area!r}.")
+        if not fw.grade_allowed(inspection.framework, grade):
+            raise ValueError(f"{grade!r} is not a grade of {inspection.framework}.")
+        if inspection.judgements.filter(area=area).exists():
+            raise ValueError("The inspection already has this judgement: correct it instead.")
+        judgement = cls(
+            inspection=inspection,
+            area=area,
+            label=fw.area(inspection.framework, area).label,
+            grade=grade,
+            added_by_staff=True,
+            is_corrected=True,
+            correction_reason=reason,
+            corrected_by=user,
+            corrected_at=timezone.now(),
+        )
+        judgement._change_reason = reason
+        judgement._history_user = user
+        judgement.save()
+        return judgement
+
     @transaction.atomic
     def revert(self, *, reason, user):
         """Go back to the parsed grade, recorded like any correction."""
         if not reason.strip():
             raise ValueError("Reverting a correction needs a reason.")
+        if self.added_by_staff and not self.parsed_grade:
+            raise ValueError(
+                "Nothing was parsed for this judgement: there is no grade to go back to."
+            )
         self.grade = self.parsed_grade or self.grade
         self.is_corrected = False
         self.correction_reason = ""
