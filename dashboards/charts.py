@@ -6,6 +6,7 @@ judgement printed as not judged, or one not found). `theme_figure()` draws exact
 the chart and the table beside it cannot disagree.
 """
 
+import html
 import textwrap
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -199,6 +200,12 @@ def gap_notes(entries):
     return list(dict.fromkeys(e.note for e in entries if e.is_gap))
 
 
+def text(value):
+    """Text for a figure: plotly.js draws a subset of HTML (links, bold, line breaks) in hover
+    text, legends, titles and annotations, so names and labels typed by people are escaped."""
+    return html.escape(str(value), quote=False)
+
+
 def _hover(entry):
     i = entry.inspection
     when = i.start_date.strftime("%-d %b %Y") if i.start_date else "undated"
@@ -208,7 +215,7 @@ def _hover(entry):
         j = entry.judgement
         detail = f"{entry.section}: {j.label}" if entry.section else j.label
         grade = j.grade_in_framework_words + (" (corrected)" if j.is_corrected else "")
-    return [i.authority.name, i.get_framework_display(), when, detail, grade]
+    return [text(v) for v in (i.authority.name, i.get_framework_display(), when, detail, grade)]
 
 
 HOVER = (
@@ -249,7 +256,7 @@ def _line_traces(name, owner, look, mine, into=()):
             "y": [y for _, y in points],
             "customdata": [_hover(e) for e, _ in points],
             "hovertemplate": HOVER,
-            "name": name,
+            "name": text(name),
             "legendgroup": str(owner.pk),
             "mode": "lines+markers",
             "connectgaps": False,
@@ -271,7 +278,7 @@ def _line_traces(name, owner, look, mine, into=()):
                 "y": [GAP_SCORE] * len(gaps),
                 "customdata": [_hover(e) for e in gaps],
                 "hovertemplate": HOVER,
-                "name": f"{name}: not judged",
+                "name": text(f"{name}: not judged"),
                 "legendgroup": str(owner.pk),
                 "showlegend": False,
                 "mode": "markers",
@@ -356,9 +363,9 @@ def theme_figure(theme, entries, lines, joins, subtitle, today, continues=None):
         }
     )
     # Room below the "Not judged" row for the longest join label (two lines fit).
-    wrapped = [(when, textwrap.wrap(text, 34)) for when, text in joins]
+    wrapped = [(when, textwrap.wrap(label, 34)) for when, label in joins]
     bottom = GAP_SCORE + 0.95 + 0.3 * max([len(w) - 2 for _, w in wrapped] + [0])
-    for when, text in wrapped:
+    for when, lines in wrapped:
         shapes.append(
             {
                 "type": "line",
@@ -378,7 +385,7 @@ def theme_figure(theme, entries, lines, joins, subtitle, today, continues=None):
                 "yanchor": "top",
                 "xanchor": "left",
                 "align": "left",
-                "text": "<br>".join(text),
+                "text": "<br>".join(text(line) for line in lines),
                 "showarrow": False,
                 "font": {"size": 10, "color": "#333"},
             }
@@ -405,7 +412,7 @@ def theme_figure(theme, entries, lines, joins, subtitle, today, continues=None):
         }
     )
     layout = {
-        "title": {"text": fw.THEMES[theme], "subtitle": {"text": subtitle}, "x": 0.01},
+        "title": {"text": text(fw.THEMES[theme]), "subtitle": {"text": text(subtitle)}, "x": 0.01},
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
         "font": {"family": "system-ui, sans-serif", "size": 13, "color": "#1b1b1b"},

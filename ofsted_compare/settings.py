@@ -20,11 +20,13 @@ def envbool(name, default):
     raise ImproperlyConfigured(f"Unexpected value {name}={value}")
 
 
-DEBUG = envbool("DEBUG", True)
+# DEBUG only where asked for (`make run` sets DEBUG=true): a server started with nothing set is
+# a production server.
+DEBUG = envbool("DEBUG", False)
+# Django refuses an empty SECRET_KEY the first time something signs with it, so commands that sign
+# nothing (migrate, ingest) run without one; `check --deploy` and every session need it.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "django-insecure-local-development-only"
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "simple_history",
+    "axes",
     "authorities",
     "inspections",
     "dashboards",
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dashboards.middleware.refuse_unreadable_query",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -59,6 +63,29 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in.
+    "axes.middleware.AxesMiddleware",
+]
+
+# Admin sign-in: django-axes locks a username and address out after repeated failures (kept in
+# the database, so every worker sees them; each failure and lock-out is a warning in the log),
+# and passwords are checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in [
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    ]
 ]
 
 ROOT_URLCONF = "ofsted_compare.urls"
@@ -88,13 +115,33 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Dashboard pages are cached per process until the data changes (dashboards.models.DataVersion).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 200},
-    }
-}
+
+def cache_from_url(url):
+    """Django's CACHES["default"] from CACHE_URL: unset or `locmem://` keeps pages in each
+    process; `redis://host:port/db` (or `rediss://`) shares them through Django's own Redis
+    backend; `db://` (or `db://table_name`) through the database (`migrate` creates the table);
+    `dummy://` keeps nothing."""
+    scheme, _, rest = url.partition("://")
+    if scheme in ("", "locmem"):
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 200},
+        }
+    if scheme in ("redis", "rediss", "unix"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": rest.strip("/") or "ofsted_compare_cache",
+        }
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(f"Unexpected value CACHE_URL={url}")
+
+
+# Dashboard pages are cached until the data changes (dashboards.models.DataVersion): in each
+# process by default, shared by every worker and host with CACHE_URL.
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -115,14 +162,45 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
-# Production hardening, on whenever DEBUG is off (`manage.py check --deploy` passes).
+# Production hardening, on whenever DEBUG is off (`manage.py check --deploy` passes with only
+# SECRET_KEY and ALLOWED_HOSTS set). Behind a reverse proxy that terminates TLS, name the header it
+# sets, e.g. SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto (or "X-Forwarded-Ssl: on"); never trusted
+# unless set, since a client could send it.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True  # no script reads either cookie
 SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Subdomains and the browsers' preload list bind every host of the council's domain to HTTPS for
+# good: a choice for the council, so opt-in, and Django's reminders of them are silenced until
+# then.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [
+    check
+    for check, opted_in in [
+        ("security.W005", SECURE_HSTS_INCLUDE_SUBDOMAINS),
+        ("security.W021", SECURE_HSTS_PRELOAD),
+    ]
+    if not opted_in
+]
+
+
+def proxy_ssl_header(value):
+    """("HTTP_X_FORWARDED_PROTO", "https") from "X-Forwarded-Proto" or "X-Forwarded-Ssl: on"."""
+    if not value:
+        return None
+    name, _, expected = value.partition(":")
+    if not name.strip() or " " in name.strip():
+        raise ImproperlyConfigured(f"Unexpected value SECURE_PROXY_SSL_HEADER={value}")
+    return ("HTTP_" + name.strip().upper().replace("-", "_"), expected.strip() or "https")
+
+
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(os.environ.get("SECURE_PROXY_SSL_HEADER", ""))
+if SECURE_PROXY_SSL_HEADER:
+    # Behind that proxy every request comes from the proxy's address: sign-in lock-outs count
+    # by the client address the proxy appended to X-Forwarded-For.
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
