@@ -1,5 +1,13 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+
+
+def create_cache_table(using, **kwargs):
+    """With CACHE_URL=db://, `migrate` creates the cache's table (createcachetable does nothing
+    when it is there, or when no cache is a database cache)."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class DashboardsConfig(AppConfig):
@@ -19,3 +27,4 @@ class DashboardsConfig(AppConfig):
         for signal, senders in [(post_save, shown), (post_delete, shown), (m2m_changed, links)]:
             for sender in senders:
                 signal.connect(DataVersion.bump, sender=sender, weak=False)
+        post_migrate.connect(create_cache_table, sender=self)

@@ -1,19 +1,22 @@
+import functools
 import hashlib
 import io
 from collections import defaultdict
-from datetime import date, timedelta
-from functools import wraps
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from time import monotonic, sleep
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch, QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import dateformat, timezone
+from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import condition, require_safe
 
 from authorities.models import LocalAuthority, PeerGroup
 from inspections import frameworks as fw
@@ -25,47 +28,159 @@ from .filters import DEFAULT_GROUP, JudgementFilter
 from .models import DataVersion
 
 PAGE_CACHE_SECONDS = 3600
+# How long a worker waits for another worker that is building the same page before building it
+# itself (a build that long has failed or hangs).
+BUILD_WAIT_SECONDS = 10
 
 
-def dashboard_view(view):
-    """A read-only dashboard page: GET only, behind login when settings.LOGIN_REQUIRED, and
-    served from the cache until the data it shows changes."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if settings.LOGIN_REQUIRED and not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        # Pages are the same for every reader, so a page is kept until the data changes (the
-        # DataVersion token) or the day does (charts and file names carry the date).
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{DataVersion.current()}:{timezone.localdate()}:{path}"
-        response = cache.get(key)
-        if response is None:
-            response = view(request, *args, **kwargs)
-            if response.status_code == 200:
-                cache.set(key, response, PAGE_CACHE_SECONDS)
-        return response
-
-    return require_GET(wrapper)
+@functools.cache
+def _release():
+    """A fingerprint of the code, templates and static files that draw the pages, so that a new
+    release neither serves nor revalidates pages an older one cached."""
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    for folder, pattern in [("dashboards", "*.py"), ("templates", "**/*"), ("static", "**/*")]:
+        for path in sorted((root / folder).glob(pattern)):
+            if path.is_file():
+                digest.update(str(path.relative_to(root)).encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
-def _filter_data(request):
-    """The filters of a page. An empty query string means the default view, the "Hampshire and
-    peers" group, on every page (compare, grid and CSV), so that /export.csv with a page's exact
-    query string has that page's rows; the group is then made explicit in the page's form and
-    links. Any query string means exactly what it says: `?group=` is every authority."""
-    if request.GET or not PeerGroup.objects.filter(slug=DEFAULT_GROUP).exists():
-        return request.GET
+def _version(request):
+    """(token, changed_at) of the data version, read once per request."""
+    if not hasattr(request, "_data_version"):
+        request._data_version = DataVersion.read()
+    return request._data_version
+
+
+def _etag(request, *args, **kwargs):
+    # A page changes with the data, the day (charts and file names carry the date) and a release.
+    return f"{_version(request)[0]}-{timezone.localdate():%Y%m%d}-{_release()}"
+
+
+def _last_modified(request, *args, **kwargs):
+    changed_at = _version(request)[1]
+    midnight = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    return max(changed_at, midnight) if changed_at else midnight
+
+
+def _cached_page(key, build):
+    """(response, hit): the page under `key` from the shared cache, or built and stored.
+
+    After a write every worker meets the new token at once; the first to ask builds the page and
+    the others wait for it rather than build it too (`cache.add` is atomic in every backend)."""
+    response = cache.get(key)
+    if response is not None:
+        return response, True
+    lock = f"{key}:building"
+    if not cache.add(lock, 1, BUILD_WAIT_SECONDS):
+        deadline = monotonic() + BUILD_WAIT_SECONDS
+        while monotonic() < deadline:
+            sleep(0.02)
+            response = cache.get(key)
+            if response is not None:
+                return response, True
+    try:
+        response = build()
+        if response.status_code == 200:
+            cache.set(key, response, PAGE_CACHE_SECONDS)
+    finally:
+        cache.delete(lock)
+    return response, False
+
+
+def dashboard_view(page_key):
+    """A read-only dashboard page: GET and HEAD only, behind login when settings.LOGIN_REQUIRED,
+    answered with 304 Not Modified when the reader has it already (ETag and Last-Modified from
+    the data version), and served from the cache until the data it shows changes.
+
+    `page_key(request, **kwargs)` names the page among the others of its view, or is None for a
+    page not worth keeping (filters with errors). Pages are the same for every reader."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def cached(request, *args, **kwargs):
+            name = page_key(request, *args, **kwargs)
+            if name is None:
+                response, hit = view(request, *args, **kwargs), False
+            else:
+                digest = hashlib.sha256(name.encode()).hexdigest()
+                key = f"page:{view.__name__}:{_etag(request)}:{digest}"
+                response, hit = _cached_page(key, lambda: view(request, *args, **kwargs))
+            # Load tests count hits and builds; `no-cache` makes browsers and proxies ask again
+            # (a cheap 304) so that a correction shows at once.
+            response["X-Page-Cache"] = "hit" if hit else "miss"
+            patch_cache_control(response, no_cache=True, private=settings.LOGIN_REQUIRED)
+            return response
+
+        conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(cached)
+
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if settings.LOGIN_REQUIRED and not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            return conditional(request, *args, **kwargs)
+
+        return require_safe(wrapper)
+
+    return decorator
+
+
+def _by_path(request, *args, **kwargs):
+    # The detail pages read nothing from the query string, so any query gets the same page.
+    return request.path
+
+
+def _filters(request):
+    """(filterset, data, default_view) of a filtered page, worked out once per request.
+
+    An empty query string means the default view, the "Hampshire and peers" group, on every page
+    (compare, grid and CSV), so that /export.csv with a page's exact query string has that page's
+    rows; the group is then made explicit in the page's form and links. Any query string means
+    exactly what it says: `?group=` is every authority. Only the filters' own parameters are
+    kept, each value once, so links never carry a stranger's parameters on."""
+    if hasattr(request, "_filters"):
+        return request._filters
     data = QueryDict(mutable=True)
-    data["group"] = DEFAULT_GROUP
-    return data
+    default_view = False
+    if request.GET:
+        for name in JudgementFilter.base_filters:
+            values = list(dict.fromkeys(v for v in request.GET.getlist(name) if v))
+            if values:
+                data.setlist(name, values)
+        if not data:
+            data["group"] = ""  # every authority
+    elif PeerGroup.objects.filter(slug=DEFAULT_GROUP).exists():
+        data["group"] = DEFAULT_GROUP
+        default_view = True
+    filterset = JudgementFilter(data, queryset=Judgement.objects.for_dashboard())
+    request._filters = filterset, data, default_view
+    return request._filters
+
+
+def _cleaned(value):
+    if isinstance(value, QuerySet | list | tuple | set):
+        return sorted(str(_cleaned(v)) for v in value)
+    return value.pk if isinstance(value, Model) else value
+
+
+def _by_filters(request, *args, **kwargs):
+    """The page's cleaned filter values: queries that mean the same share one page."""
+    filterset, _, default_view = _filters(request)
+    if not filterset.is_valid():
+        return None
+    cleaned = {
+        name: _cleaned(value)
+        for name, value in sorted(filterset.form.cleaned_data.items())
+        if value not in (None, "", [])
+    }
+    return f"{default_view}:{cleaned!r}"
 
 
 def _filtered(request):
-    data = _filter_data(request)
-    filterset = JudgementFilter(data, queryset=Judgement.objects.for_dashboard())
+    filterset, data, default_view = _filters(request)
     rows = list(filterset.qs) if filterset.is_valid() else []
-    return filterset, rows, data
+    return filterset, rows, data, default_view
 
 
 def _with(data, **params):
@@ -111,9 +226,9 @@ def _lines(filterset, rows, inspections):
     return owner_of, continues, authorities, lines, charts.join_texts(joins), without
 
 
-@dashboard_view
+@dashboard_view(_by_filters)
 def compare(request):
-    filterset, rows, data = _filtered(request)
+    filterset, rows, data, default_view = _filtered(request)
     today = timezone.localdate()
     chart_list, figures = [], []
     if filterset.is_valid():
@@ -157,16 +272,15 @@ def compare(request):
             "lines": lines,
             "without_inspections": without,
             "query": data.urlencode(),
-            "default_view": data is not request.GET,
+            "default_view": default_view,
             "judgement_count": len(rows),
         },
     )
 
 
-@dashboard_view
+@dashboard_view(_by_filters)
 def export_csv(request):
-    data = _filter_data(request)
-    filterset = JudgementFilter(data, queryset=Judgement.objects.for_dashboard())
+    filterset, _, _ = _filters(request)
     today = timezone.localdate().isoformat()
     response = HttpResponse(
         content_type="text/csv; charset=utf-8",
@@ -250,10 +364,9 @@ def _grid_row_head(inspection, authority_urls):
     )
 
 
-@dashboard_view
+@dashboard_view(_by_filters)
 def grid(request):
-    data = _filter_data(request)
-    filterset = JudgementFilter(data, queryset=Judgement.objects.for_dashboard())
+    filterset, data, default_view = _filters(request)
     tables, judgement_count = [], 0
     if filterset.is_valid():
         # Plain values, not model instances: the grid needs only these of each judgement.
@@ -301,7 +414,7 @@ def grid(request):
             "filterset": filterset,
             "tables": tables,
             "query": data.urlencode(),
-            "default_view": data is not request.GET,
+            "default_view": default_view,
             "judgement_count": judgement_count,
         },
     )
@@ -332,7 +445,7 @@ def _inspections_with_judgements(inspections):
     return inspections
 
 
-@dashboard_view
+@dashboard_view(_by_path)
 def authority_detail(request, slug):
     authority = get_object_or_404(LocalAuthority, slug=slug)
     inspections = _inspections_with_judgements(
@@ -364,7 +477,7 @@ def _unjudged_text(inspection, area, judged):
     return status.label.lower()
 
 
-@dashboard_view
+@dashboard_view(_by_path)
 def inspection_detail(request, pk):
     found = _inspections_with_judgements(
         Inspection.objects.select_related("authority").filter(pk=pk)

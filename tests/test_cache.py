@@ -1,0 +1,228 @@
+"""The page cache on Django's cache framework: one CACHE_URL picks the backend (local memory,
+Redis, the database), pages are keyed on the cleaned filters, readers get 304 Not Modified for a
+page they have, and after a write one worker builds each page while the others wait for it."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.http import HttpResponse
+
+from dashboards import views
+from ofsted_compare.settings import cache_from_url
+from tests.factories import make_inspection, make_judgement
+
+ROOT = Path(__file__).resolve().parent.parent
+# A Redis database and key prefix of their own, so that nothing else on the server is touched.
+REDIS_URL = "redis://127.0.0.1:6379/15"
+REDIS_PREFIX = "ofsted-compare-tests"
+
+
+@pytest.fixture
+def judgement(hampshire):
+    return make_judgement(make_inspection(hampshire), grade="good")
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The page cache in the real redis-server that .ci/run starts, emptied before and after."""
+    import redis
+
+    server = redis.Redis.from_url(REDIS_URL)
+    try:
+        server.ping()
+    except redis.ConnectionError:
+        message = "redis-server is not running on 127.0.0.1:6379 (.ci/run starts it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    settings.CACHES = {"default": {**cache_from_url(REDIS_URL), "KEY_PREFIX": REDIS_PREFIX}}
+    cache.clear()
+    yield server
+    cache.clear()
+
+
+@pytest.fixture
+def database_cache(settings, db):
+    settings.CACHES = {"default": cache_from_url("db://")}
+    call_command("createcachetable", verbosity=0)
+
+
+@pytest.mark.parametrize(
+    "url, backend, location",
+    [
+        ("", "locmem.LocMemCache", None),
+        ("locmem://", "locmem.LocMemCache", None),
+        ("redis://cache.internal:6379/2", "redis.RedisCache", "redis://cache.internal:6379/2"),
+        ("rediss://:pw@cache.internal:6380/0", "redis.RedisCache", "rediss://:pw@cache.internal:6380/0"),
+        ("db://", "db.DatabaseCache", "ofsted_compare_cache"),
+        ("db://page_cache", "db.DatabaseCache", "page_cache"),
+        ("dummy://", "dummy.DummyCache", None),
+    ],
+)  # fmt: skip
+def test_cache_url_picks_django_s_own_backend(url, backend, location):
+    config = cache_from_url(url)
+
+    assert config["BACKEND"] == f"django.core.cache.backends.{backend}"
+    assert config.get("LOCATION") == location
+
+
+def test_an_unknown_cache_url_is_refused_by_name():
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL=memcached://x"):
+        cache_from_url("memcached://x")
+
+
+def test_migrate_creates_the_database_cache_table(tmp_path):
+    database = tmp_path / "t.sqlite3"
+    env = {"PATH": os.environ["PATH"], "DATABASE_URL": f"sqlite:///{database}"}
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input"],
+        cwd=ROOT,
+        env={**env, "CACHE_URL": "db://"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(database) as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    assert "ofsted_compare_cache" in tables
+
+
+# --- Keys -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_queries_with_the_same_filters_share_one_page(client, judgement):
+    first = client.get("/", {"authority": "hampshire"})
+    again = client.get("/?authority=hampshire&utm_source=mail&authority=hampshire&theme=")
+
+    assert [first["X-Page-Cache"], again["X-Page-Cache"]] == ["miss", "hit"]
+    assert again.content == first.content
+    assert b"utm_source" not in again.content
+
+
+@pytest.mark.django_db
+def test_the_empty_query_and_every_authority_are_different_pages(client, judgement):
+    default = client.get("/grid/")
+    every = client.get("/grid/?group=")
+    stranger = client.get("/grid/?utm_source=mail")
+
+    assert [r["X-Page-Cache"] for r in (default, every, stranger)] == ["miss", "miss", "hit"]
+    assert b"With no filters chosen" in default.content
+    assert b"With no filters chosen" not in every.content
+
+
+@pytest.mark.django_db
+def test_filters_with_errors_fill_no_cache(client, judgement, settings):
+    settings.CACHES = {"default": cache_from_url("locmem://")}
+    cache.clear()
+    pages = [client.get("/", {"authority": f"nowhere-{n}"}) for n in range(3)]
+
+    assert [page["X-Page-Cache"] for page in pages] == ["miss"] * 3
+    assert b"Select a valid choice" in pages[0].content
+    assert not cache._cache  # noqa: SLF001 - local memory holds nothing
+
+
+@pytest.mark.django_db
+def test_detail_pages_ignore_the_query_string(client, judgement):
+    first = client.get("/authorities/hampshire/")
+    second = client.get("/authorities/hampshire/?random=1")
+
+    assert [first["X-Page-Cache"], second["X-Page-Cache"]] == ["miss", "hit"]
+
+
+# --- HTTP -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/", "/grid/", "/export.csv", "/authorities/hampshire/"])
+def test_a_page_the_reader_has_is_not_sent_again(client, judgement, url):
+    first = client.get(url)
+
+    by_etag = client.get(url, headers={"If-None-Match": first["ETag"]})
+    by_date = client.get(url, headers={"If-Modified-Since": first["Last-Modified"]})
+
+    assert first.status_code == 200
+    assert [by_etag.status_code, by_date.status_code] == [304, 304]
+    assert by_etag.content == b""
+    assert "no-cache" in first["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_a_correction_changes_the_etag(client, judgement, staff_user):
+    first = client.get("/authorities/hampshire/")
+
+    judgement.correct(grade="outstanding", reason="Reissued report", user=staff_user)
+    after = client.get("/authorities/hampshire/", headers={"If-None-Match": first["ETag"]})
+
+    assert after.status_code == 200
+    assert after["ETag"] != first["ETag"]
+    assert "Reissued report" in after.content.decode()
+
+
+@pytest.mark.django_db
+def test_head_is_answered_and_writes_are_refused(client, judgement):
+    head = client.head("/authorities/hampshire/")
+
+    assert head.status_code == 200
+    assert head["ETag"] == client.get("/authorities/hampshire/")["ETag"]
+    assert client.post("/").status_code == 405
+    assert client.put("/grid/").status_code == 405
+
+
+# --- Shared backends ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_pages_are_kept_in_redis_until_the_data_changes(client, judgement, staff_user, redis_cache):
+    first = client.get("/authorities/hampshire/")
+    second = client.get("/authorities/hampshire/")
+    judgement.correct(grade="outstanding", reason="Reissued report", user=staff_user)
+    third = client.get("/authorities/hampshire/")
+
+    assert [r["X-Page-Cache"] for r in (first, second, third)] == ["miss", "hit", "miss"]
+    assert "Reissued report" in third.content.decode()
+    keys = redis_cache.keys(f"{REDIS_PREFIX}:*page:authority_detail:*")
+    assert len(keys) == 2  # one page per data version
+
+
+@pytest.mark.django_db
+def test_pages_are_kept_in_the_database_cache(client, judgement, database_cache):
+    pages = [client.get("/grid/", {"authority": "hampshire"}) for _ in range(2)]
+
+    assert [page["X-Page-Cache"] for page in pages] == ["miss", "hit"]
+    assert pages[1].content == pages[0].content
+
+
+def test_a_worker_waits_for_the_page_another_is_building(redis_cache):
+    built = []
+    cache.add("page:k:building", 1, 10)  # another worker is building it
+    finish = threading.Timer(0.2, lambda: cache.set("page:k", "their page"))
+    finish.start()
+
+    page, hit = views._cached_page("page:k", lambda: built.append(1) or "my page")
+
+    assert (page, hit, built) == ("their page", True, [])
+
+
+def test_a_worker_builds_the_page_itself_when_the_other_never_finishes(redis_cache, monkeypatch):
+    monkeypatch.setattr(views, "BUILD_WAIT_SECONDS", 0.1)
+    cache.add("page:k:building", 1, 10)
+    started = time.monotonic()
+
+    page, hit = views._cached_page("page:k", lambda: HttpResponse("my page"))
+
+    assert (page.content, hit) == (b"my page", False)
+    assert time.monotonic() - started < 1
+    assert cache.get("page:k").content == b"my page"
