@@ -365,8 +365,9 @@ class Judgement(models.Model):
         return self.get_grade_display()
 
     @transaction.atomic
-    def correct(self, *, grade, reason, user):
-        """Staff set the grade; the parsed grade stays beside it and history records who and why."""
+    def correct(self, *, grade, reason, user, at=None):
+        """Staff set the grade; the parsed grade stays beside it and history records who and why.
+        `at` is when it was corrected (default now; an imported correction keeps its own)."""
         if not reason.strip():
             raise ValueError("A correction needs a reason.")
         if not fw.grade_allowed(self.framework, grade):
@@ -375,18 +376,19 @@ class Judgement(models.Model):
         self.is_corrected = True
         self.correction_reason = reason
         self.corrected_by = user
-        self.corrected_at = timezone.now()
+        self.corrected_at = at or timezone.now()
         self._change_reason = reason
         self._history_user = user
         self.save()
 
     @classmethod
     @transaction.atomic
-    def add_missing(cls, *, inspection, area, grade, reason, user):
+    def add_missing(cls, *, inspection, area, grade, reason, user, at=None):
         """Staff add a judgement the documents did not give (a page the parser could not read).
 
         It counts as a correction (never overwritten by the ingest, shown with its reason) with
-        nothing parsed beside it; history records who added it and why.
+        nothing parsed beside it; history records who added it and why. `at` is when it was
+        added (default now; an imported one keeps its own).
         """
         if not reason.strip():
             raise ValueError("Adding a judgement needs a reason.")
@@ -405,7 +407,7 @@ class Judgement(models.Model):
             is_corrected=True,
             correction_reason=reason,
             corrected_by=user,
-            corrected_at=timezone.now(),
+            corrected_at=at or timezone.now(),
         )
         judgement._change_reason = reason
         judgement._history_user = user
