@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "dashboards",
 ]
 
+# A staff member's reason is kept whole in the history, however long (the default cuts it at 100
+# characters, and PostgreSQL refuses a longer one).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "dashboards.middleware.refuse_unreadable_query",

@@ -273,3 +273,12 @@ def test_inspection_moved_onto_another_inspections_date_is_a_form_error(
 
     assert response.context["adminform"].form.non_field_errors()
     assert Inspection.objects.get(pk=inspection.pk).authority == hampshire
+
+
+def test_a_long_reason_is_kept_whole_in_the_history(hampshire, staff_user):
+    judgement = make_judgement(make_inspection(hampshire), grade="good")
+    reason = "Ofsted reissued the report after a factual accuracy check. " * 5  # 300 characters
+
+    judgement.correct(grade="outstanding", reason=reason, user=staff_user)
+
+    assert judgement.history.first().history_change_reason == reason
