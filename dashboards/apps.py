@@ -16,13 +16,14 @@ class DashboardsConfig(AppConfig):
 
     def ready(self):
         from authorities.models import LocalAuthority, PeerGroup, StatisticalNeighbour
-        from inspections.models import Inspection, Judgement, SourceDocument
+        from inspections.models import ImportRun, Inspection, Judgement, SourceDocument
 
         from .models import DataVersion
 
         # Every write to what the dashboards show invalidates their cached pages.
+        # (An import run's refused files show on the authority page; they are saved with the run.)
         shown = [LocalAuthority, PeerGroup, StatisticalNeighbour, Inspection, Judgement,
-                 SourceDocument]  # fmt: skip
+                 SourceDocument, ImportRun]  # fmt: skip
         links = [PeerGroup.authorities.through, LocalAuthority.successors.through]
         for signal, senders in [(post_save, shown), (post_delete, shown), (m2m_changed, links)]:
             for sender in senders:

@@ -20,7 +20,7 @@ from django.views.decorators.http import condition, require_safe
 
 from authorities.models import LocalAuthority, PeerGroup
 from inspections import frameworks as fw
-from inspections.models import AreaStatus, Grade, Inspection, Judgement
+from inspections.models import AreaStatus, Grade, ImportProblem, Inspection, Judgement
 
 from . import charts
 from .export import write_csv
@@ -465,6 +465,7 @@ def authority_detail(request, slug):
             "successors": successors,
             "flagged": sum(j.needs_review for i in inspections for j in i.judgements.all()),
             "corrected": sum(j.is_corrected for i in inspections for j in i.judgements.all()),
+            "refused": ImportProblem.objects.refused_for(authority),
         },
     )
 

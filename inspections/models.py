@@ -472,6 +472,19 @@ class ImportRun(models.Model):
         ImportProblem.objects.bulk_create(problems)
 
 
+class ImportProblemQuerySet(models.QuerySet):
+    def refused_for(self, authority):
+        """The authority's files that runs refused or failed and no later run stored, newest
+        first (a report fixed by a later parser is no longer a problem)."""
+        stored = SourceDocument.objects.filter(path=models.OuterRef("path"))
+        return (
+            self.filter(authority=authority)
+            .exclude(models.Exists(stored))
+            .select_related("run")
+            .order_by("-run__started_at", "path")
+        )
+
+
 class ImportProblem(models.Model):
     """A file an import run refused or failed to store, and why."""
 
@@ -492,6 +505,8 @@ class ImportProblem(models.Model):
         blank=True,
         related_name="import_problems",
     )
+
+    objects = ImportProblemQuerySet.as_manager()
 
     class Meta:
         ordering = ["run", "path"]

@@ -55,3 +55,20 @@ def test_runs_are_read_only_in_the_admin(tmp_path, southampton, admin_client):
     assert page.status_code == 200
     assert admin_client.post(f"/admin/inspections/importrun/{run.pk}/delete/").status_code == 403
     assert ImportRun.objects.exists()
+
+
+def test_the_authority_page_says_a_report_of_it_was_refused(tmp_path, southampton, client):
+    folder = tmp_path / "80558_southampton"
+    folder.mkdir()
+    page = folder / "children's services inspection - 1 may 2024.pdf"
+    page.write_text("<html><body>Not found</body></html>", encoding="utf-8")
+    assert "No inspections recorded yet" in client.get("/authorities/southampton/").content.decode()
+
+    with pytest.raises(CommandError):
+        _ingest(page)
+
+    html = client.get("/authorities/southampton/").content.decode()
+    assert "No inspections recorded yet" not in html
+    assert "Reports refused at import" in html
+    assert "children&#x27;s services inspection - 1 may 2024.pdf" in html
+    assert "not a PDF" in html
