@@ -54,8 +54,10 @@ def _version(request):
 
 
 def _etag(request, *args, **kwargs):
-    # A page changes with the data, the day (charts and file names carry the date) and a release.
-    return f"{_version(request)[0]}-{timezone.localdate():%Y%m%d}-{_release()}"
+    # A page changes with the data, the day (charts and file names carry the date), a release,
+    # and its reader: signed-in staff see the names of the editors, the public does not.
+    reader = "staff" if request.user.is_staff else "public"
+    return f"{_version(request)[0]}-{timezone.localdate():%Y%m%d}-{_release()}-{reader}"
 
 
 def _last_modified(request, *args, **kwargs):
@@ -95,7 +97,8 @@ def dashboard_view(page_key):
     the data version), and served from the cache until the data it shows changes.
 
     `page_key(request, **kwargs)` names the page among the others of its view, or is None for a
-    page not worth keeping (filters with errors). Pages are the same for every reader."""
+    page not worth keeping (filters with errors). Pages are the same for every reader of a kind
+    (the public, signed-in staff): the ETag names the kind, and the cache key holds the ETag."""
 
     def decorator(view):
         @functools.wraps(view)
