@@ -15,6 +15,16 @@ p50/p95/p99 latency, requests per second and errors, per page and overall; the d
 each page makes (counted in-process with the test client); and the compare page's weight with
 gzip (its HTML and every static asset it references).
 
+Then the realistic run, once with each worker's own cache (local memory) and once with the
+cache every worker shares (Redis, `BENCH_CACHE_URL`, default redis://127.0.0.1:6379/14): 20
+users who each read a page for about a second (0.5 to 1.5 s) and then follow one of its links
+(the app's own: compare, grid, authority, inspection and CSV pages, filter links), starting again
+from the home page now and then, while an editor corrects a grade every 10 s. Prints p50/p95/p99
+and errors per kind of page, the cache hit rate (the `X-Page-Cache` header) and the page builds
+each write causes: how many times each page was built between one write and the next (1.0 when
+one worker builds it and the others take it from the cache; up to one per worker otherwise).
+`--realistic-only` runs only this.
+
 The database is a throwaway SQLite file, or, when DATABASE_URL points at PostgreSQL, a
 throwaway database `ofsted_bench_load_<pid>` on that server. Database, server and collected
 static files are removed at the end. `--build-only` instead builds the dataset into the empty
@@ -334,6 +344,167 @@ def report_line(name, times, errors, seconds):
     )
 
 
+THINK_SECONDS = (0.5, 1.5)
+EDIT_EVERY_SECONDS = 10
+HOME_AGAIN = 0.1  # the chance that a user goes back to the home page rather than follow a link
+FOLLOWED = ("/grid/", "/export.csv", "/authorities/", "/inspections/")
+
+
+def page_kind(url):
+    path = url.split("?")[0]
+    for prefix in FOLLOWED:
+        if path.startswith(prefix):
+            return prefix + ("…" if prefix.endswith("/") and prefix != "/grid/" else "")
+    return path
+
+
+def links(url, body):
+    """The app's own page links on a page, as a user would follow them."""
+    found = []
+    for href, _ in HREF_RE.findall(body):
+        href = html.unescape(href).split("#")[0]
+        if href.startswith("?"):
+            href = url.split("?")[0] + href
+        path = href.split("?")[0]
+        if path == "/" or path.startswith(FOLLOWED):
+            found.append(href)
+    return found
+
+
+def request(port, url, timeout=30):
+    """(status, body, X-Page-Cache) over a new loopback connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", url)
+        response = connection.getresponse()
+        return response.status, response.read(), response.getheader("X-Page-Cache")
+    finally:
+        connection.close()
+
+
+def browse(port, users, seconds, seed=1):
+    """Users following links with think time; returns [(start, url, seconds, status, cache)]."""
+    log, lock = [], threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def user(number):
+        rng = random.Random(seed * 1000 + number)
+        time.sleep(rng.uniform(0, THINK_SECONDS[1]))  # users arrive over the first second or so
+        url = "/"
+        while time.monotonic() < stop:
+            started = time.monotonic()
+            try:
+                status, body, cached = request(port, url)
+                error = None
+            except (OSError, http.client.HTTPException) as e:
+                status, body, cached, error = 0, b"", None, type(e).__name__
+            with lock:
+                log.append((started, url, time.monotonic() - started, error or status, cached))
+            found = links(url, body.decode("utf-8", "replace")) if b"<html" in body[:200] else []
+            if found and rng.random() > HOME_AGAIN:
+                url = rng.choice(found)
+            elif not found and url != "/" and rng.random() > HOME_AGAIN:
+                pass  # a CSV: back to the page it came from is the same as staying
+            else:
+                url = "/"
+            time.sleep(rng.uniform(*THINK_SECONDS))
+
+    threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
+    for t in threads:
+        t.start()
+    return threads, log
+
+
+def edit(seconds, seed=2):
+    """An editor corrects a grade every EDIT_EVERY_SECONDS; returns when each write committed."""
+    from django.contrib.auth import get_user_model
+    from django.db import connections
+
+    from inspections import frameworks as fw
+    from inspections.models import Judgement
+
+    rng = random.Random(seed)
+    editor, _ = get_user_model().objects.get_or_create(username="bench-editor", is_staff=True)
+    # Judgements the home page shows (Hampshire and peers), then anyone's: readers see both.
+    peers = list(
+        Judgement.objects.filter(inspection__authority__peer_groups__slug="hampshire-and-peers")
+    )
+    everyone = list(Judgement.objects.order_by("?")[:200])
+    writes = []
+    stop = time.monotonic() + seconds
+    while True:
+        time.sleep(EDIT_EVERY_SECONDS)
+        if time.monotonic() >= stop:
+            break
+        judgement = rng.choice(peers if len(writes) % 2 == 0 else everyone)
+        grades = [g for g in fw.FRAMEWORK_GRADES[judgement.framework] if g != judgement.grade]
+        judgement.correct(grade=rng.choice(grades), reason="Load test", user=editor)
+        writes.append(time.monotonic())
+    connections.close_all()
+    return writes
+
+
+def realistic(port, users, seconds):
+    """Run the users and the editor together; returns (log, writes)."""
+    threads, log = browse(port, users, seconds)
+    writes = edit(seconds)
+    for t in threads:
+        t.join()
+    return log, writes
+
+
+def report_realistic(label, log, writes, seconds, users):
+    print(
+        f"\nRealistic run, {label}: {users} users, think time {THINK_SECONDS[0]}-"
+        f"{THINK_SECONDS[1]} s, an editor correcting a grade every {EDIT_EVERY_SECONDS} s "
+        f"({len(writes)} writes), {seconds:.0f} s, gunicorn 2 workers; times in ms"
+    )
+    timings, errors = defaultdict(list), defaultdict(list)
+    for _, url, elapsed, status, _ in log:
+        (timings if status == 200 else errors)[page_kind(url)].append(
+            status if status != 200 else elapsed
+        )
+    print(f"{'page':<40} {'p50':>7} {'p95':>7} {'p99':>7} {'req/s':>8} {'ok':>7} {'errors':>6}")
+    for kind in sorted(set(timings) | set(errors)):
+        report_line(kind, timings[kind], errors[kind], seconds)
+    every = [t for kind in timings for t in timings[kind]]
+    all_errors = [e for kind in errors for e in errors[kind]]
+    report_line("all pages", every, all_errors, seconds)
+    if all_errors:
+        print(f"  errors: {dict(sorted(collections_count(all_errors).items()))}")
+    hits = sum(1 for *_, status, cached in log if status == 200 and cached == "hit")
+    misses = sum(1 for *_, status, cached in log if status == 200 and cached == "miss")
+    # Page builds per write: how many times each page was built while one data version stood.
+    # A request belongs to the version that stood when it started.
+    builds = defaultdict(int)
+    for started, url, _, status, cached in log:
+        if status == 200 and cached in ("hit", "miss"):
+            version = sum(1 for w in writes if w <= started)
+            builds[version, url] += cached == "miss"
+    after_writes = [n for (version, _), n in builds.items() if version > 0]
+    per_page = sum(after_writes) / len(after_writes) if after_writes else float("nan")
+    p95 = percentile([t * 1000 for t in every], 95) if every else float("inf")
+    print(
+        f"p95 {p95:.1f} ms (target < {TARGET_P95_MS}: "
+        f"{'met' if p95 < TARGET_P95_MS else 'NOT met'}); errors {len(all_errors)} "
+        f"(target 0: {'met' if not all_errors else 'NOT met'}); cache hit rate "
+        f"{hits / max(1, hits + misses):.1%} ({hits} hits, {misses} builds)"
+    )
+    print(
+        f"Page builds per write: {per_page:.2f} builds of each page read between one write and "
+        f"the next (target 1.0: one per page, not one per worker; most {max(after_writes or [0])}"
+        f"); {sum(after_writes)} builds of {len(after_writes)} pages after {len(writes)} writes"
+    )
+    return p95, all_errors, hits / max(1, hits + misses), per_page
+
+
+def collections_count(values):
+    counted = defaultdict(int)
+    for v in values:
+        counted[v] += 1
+    return counted
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60, help="How long to drive the load.")
@@ -344,6 +515,11 @@ def main():
         help="Build the dataset into the (empty) database of DATABASE_URL and keep it, for "
         "profiling; serve and measure nothing.",
     )
+    parser.add_argument(
+        "--realistic-only",
+        action="store_true",
+        help="Run only the realistic run (users with think time and an editor).",
+    )
     options = parser.parse_args()
 
     if options.build_only:
@@ -353,6 +529,9 @@ def main():
     with database as database_url, tempfile.TemporaryDirectory() as tmp:
         os.environ["DATABASE_URL"] = database_url
         os.environ["DJANGO_SETTINGS_MODULE"] = "ofsted_compare.settings"
+        # This process builds the dataset, counts queries and writes as the editor, as `make run`
+        # would (static files from the app folders); gunicorn below runs with DEBUG off.
+        os.environ["DEBUG"] = "true"
         import django
 
         django.setup()
@@ -386,21 +565,42 @@ def main():
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "false",
         }
-        results = []
-        for number, (label, caches) in enumerate(PHASES):
+        Path(tmp, "bench_load_settings_realistic.py").write_text(
+            SETTINGS_MODULE.format(static_root=f"{tmp}/static", caches="")
+        )
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+            cwd=ROOT,
+            env={**env, "DJANGO_SETTINGS_MODULE": "bench_load_settings_realistic"},
+            check=True,
+        )
+        results, realistic_runs = [], []
+        phases = [] if options.realistic_only else PHASES
+        for number, (label, caches) in enumerate(phases):
             module = f"bench_load_settings_{number}"
             Path(tmp, f"{module}.py").write_text(
                 SETTINGS_MODULE.format(static_root=f"{tmp}/static", caches=caches)
             )
             env["DJANGO_SETTINGS_MODULE"] = module
-            if number == 0:
-                subprocess.run(
-                    [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
-                    cwd=ROOT,
-                    env=env,
-                    check=True,
-                )
             results.append((label, serve_and_drive(env, urls, options)))
+        for label, cache_url in [
+            ("each worker's own cache (CACHE_URL unset: local memory)", ""),
+            (
+                "one cache for every worker (CACHE_URL=Redis)",
+                os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14"),
+            ),
+        ]:
+            run_env = {
+                **env,
+                "DJANGO_SETTINGS_MODULE": "bench_load_settings_realistic",
+                "CACHE_URL": cache_url,
+            }
+            port = free_port()
+            with gunicorn(run_env, port):
+                get(port, "/")
+                log, writes = realistic(port, options.clients, options.seconds)
+            realistic_runs.append((label, log, writes))
+            connections.close_all()
 
     for label, (_weight, alone, timings, errors, seconds, load) in results:
         print(
@@ -411,11 +611,16 @@ def main():
         report_phase(urls, timings, errors, seconds, options.clients)
         print("One client alone (median): " + ", ".join(f"{u} {alone[u]:.1f} ms" for u in urls))
 
+    for label, log, writes in realistic_runs:
+        report_realistic(label, log, writes, options.seconds, options.clients)
+
     print("\nDatabase queries to build each page (test client, in-process, cache cleared):")
     for url in pages:
         status, queries = counted[url]
         print(f"  {url:<40} {queries:4d} queries  (HTTP {status})")
 
+    if not results:
+        return
     weight = results[0][1][0]
     total = sum(size for _, size, _ in weight)
     print("\nCompare page weight with Accept-Encoding: gzip (bytes transferred):")
