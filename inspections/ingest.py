@@ -6,7 +6,8 @@ file and returns a `ReadResult` (never raises for bad input; the reason is in `r
 document to its inspection (one inspection, many sources), fills what the inspection lacks, flags
 disagreements instead of resolving them by order, and never writes over a staff correction.
 Storing a document already stored (the same SHA-256) is a reparse: its row is updated in place
-and the judgements it is the source of are read again (see `store`).
+and the judgements it is the source of are read again (see `store`). The file itself is kept in
+Django's default storage under its content hash (see `keep_file`).
 """
 
 import hashlib
@@ -15,6 +16,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 
@@ -61,6 +64,7 @@ class Outcome:
     status: str
     reason: str = ""
     inspection: Inspection | None = None
+    document: SourceDocument | None = None
     inspection_created: bool = False
     inspection_changed: bool = False
     judgements_stored: int = 0
@@ -170,9 +174,50 @@ def folder_urn(path):
     return match.group(1) if match else None
 
 
-@transaction.atomic
+def document_file_name(sha256, path):
+    """Where a document's file is kept: named by its content, so the same bytes are kept once."""
+    return f"documents/{sha256}{Path(path).suffix.lower()}"
+
+
+def keep_file(document, path, written):
+    """Put the document's file in the default storage unless it is there already, and point the
+    row at it. A name this call wrote is appended to `written`, so that `store` can take the
+    file back if the row is not stored."""
+    name = document_file_name(document.sha256, path)
+    if document.file.name == name and default_storage.exists(name):
+        return
+    if not default_storage.exists(name):
+        with open(path, "rb") as f:
+            saved = default_storage.save(name, File(f))
+        written.append(saved)
+        # Another ingest writing the same bytes at the same moment: the storage renamed ours.
+        name = saved
+    document.file.name = name
+    document.save(update_fields=["file"])
+
+
 def store(result: ReadResult) -> Outcome:
     """Store one parsed document: all of it or, on any error, none of it.
+
+    The file is written to storage last, inside the document's transaction. If anything fails,
+    the commit included, a file this call wrote is deleted again, so a rollback leaves no file
+    behind. A file an enclosing transaction's rollback (or a crash) leaves is named by its
+    content hash: the next ingest of those bytes finds it and uses it rather than writing again.
+    """
+    written = []
+    try:
+        with transaction.atomic():
+            outcome = _store(result)
+            keep_file(outcome.document, result.path, written)
+            return outcome
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+
+
+def _store(result: ReadResult) -> Outcome:
+    """Store one parsed document's rows (see `store`).
 
     A document already stored (the same SHA-256) is reparsed: its row is updated in place. It
     stays with its inspection while the new reading names the same authority and framework, and
@@ -280,6 +325,7 @@ def store(result: ReadResult) -> Outcome:
     if reasons:
         _flag(inspection, reasons)
     outcome.inspection = inspection
+    outcome.document = document
     outcome.review_reasons = reasons
     return outcome
 

@@ -86,6 +86,9 @@ class SourceDocument(models.Model):
     text_fingerprint = models.JSONField(
         default=list, blank=True, help_text="Hashes of word runs; finds other copies of a report."
     )
+    # The file as read, named by its content (documents/<sha256>.<ext>); empty for demo data and
+    # for documents stored before files were kept (`ingest --reparse` adds theirs).
+    file = models.FileField(max_length=300, blank=True, editable=False)
 
     class Meta:
         ordering = ["-ingested_at", "file_name"]

@@ -155,6 +155,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Source documents the ingest keeps (documents/<sha256>.<ext>), served only through the
+# dashboards' document view, never from MEDIA_URL. Another backend (S3 or similar) goes in
+# STORAGES["default"]; the code uses only Django's storage API.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -40,6 +40,14 @@ def pytest_runtest_setup(item):
         _shared_dir()
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Every test keeps the files it stores (ingested documents) in a folder of its own under
+    pytest's temporary folder, never in the project's media folder."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     return _shared_dir()
