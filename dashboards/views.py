@@ -22,7 +22,7 @@ from authorities.models import LocalAuthority, PeerGroup
 from inspections import frameworks as fw
 from inspections.models import AreaStatus, Grade, ImportProblem, Inspection, Judgement
 
-from . import charts
+from . import charts, peers
 from .export import write_csv
 from .filters import DEFAULT_GROUP, JudgementFilter
 from .models import DataVersion
@@ -500,3 +500,25 @@ def inspection_detail(request, pk):
         "dashboards/inspection_detail.html",
         {"inspection": inspection, "unjudged": unjudged},
     )
+
+
+def _by_peer_filters(request, *args, **kwargs):
+    """The authority and theme chosen: queries that mean the same share one page."""
+    filterset = peers.peer_filter(request)
+    if not filterset.is_valid():
+        return None
+    data = filterset.form.cleaned_data
+    return f"{data['authority'].pk}:{data.get('theme') or ''}"
+
+
+@dashboard_view(_by_peer_filters)
+def peer_position(request):
+    filterset = peers.peer_filter(request)
+    context = {"filterset": filterset, "sections": [], "chart_data": []}
+    if filterset.is_valid():
+        authority = filterset.form.cleaned_data["authority"]
+        theme = filterset.form.cleaned_data.get("theme")
+        context["authority"] = authority
+        themes = [theme] if theme else list(fw.THEMES)
+        context.update(peers.peer_page(authority, themes, timezone.localdate()))
+    return render(request, "dashboards/peers.html", context)

@@ -1,0 +1,484 @@
+"""Peer position: where an authority's latest grades stand among its statistical neighbours, its
+region and England, theme by theme, and England's grades year by year.
+
+Grades are ordinal, so a group is described by how many of its authorities hold each grade (and
+what share of those with a grade that is), never by an average of the 1-4 score. An authority's
+latest grade on a theme is the grade of the latest inspection of it or of a predecessor it took
+over (Poole's for Bournemouth, Christchurch and Poole until BCP's own) that judged the theme.
+
+The computation (`latest_per_authority`, `distribution`, `england_by_year`) is pure: it takes
+plain `Graded` rows and lineages, so it is tested without a database. `peer_page()` reads the
+database once for the whole page, whatever the number of authorities or inspections.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import django_filters
+
+from authorities.models import (
+    LocalAuthority,
+    StatisticalNeighbour,
+    lineage_edges,
+    with_predecessors,
+)
+from inspections import frameworks as fw
+from inspections.models import Judgement, Theme
+
+from .charts import SOURCE, text
+from .filters import QuickSelect
+
+DEFAULT_AUTHORITY = "hampshire"
+NEIGHBOUR_MODEL = StatisticalNeighbour.ModelVersion.CURRENT
+
+# The four bands of Ofsted's scale, best first; "adequate" (SLAC, LAC) and "requires improvement"
+# (SIF, ILACS) share the third. Keys are the CSS grade classes.
+BANDS = {
+    fw.OUTSTANDING: "Outstanding",
+    fw.GOOD: "Good",
+    fw.REQUIRES_IMPROVEMENT: "Requires improvement or adequate",
+    fw.INADEQUATE: "Inadequate",
+}
+BAND_OF = {
+    fw.OUTSTANDING: fw.OUTSTANDING,
+    fw.GOOD: fw.GOOD,
+    fw.ADEQUATE: fw.REQUIRES_IMPROVEMENT,
+    fw.REQUIRES_IMPROVEMENT: fw.REQUIRES_IMPROVEMENT,
+    fw.INADEQUATE: fw.INADEQUATE,
+}
+# The site's grade colours (site.css), with a pattern per band so no band is told by colour alone.
+BAND_LOOK = {
+    fw.OUTSTANDING: ("#00703c", "", "#fff"),
+    fw.GOOD: ("#9fcbb5", "/", "#0b3b24"),
+    fw.REQUIRES_IMPROVEMENT: ("#ffe066", ".", "#594d00"),
+    fw.INADEQUATE: ("#a8281a", "x", "#fff"),
+}
+THEME_OF_AREA = {(a.framework, a.key): a.theme for areas in fw.AREAS.values() for a in areas}
+
+
+@dataclass(frozen=True)
+class Graded:
+    """One graded judgement on a theme: whose inspection, when, and the grade."""
+
+    authority_id: int
+    inspection_id: int
+    framework: str
+    theme: str
+    grade: str
+    date: date
+
+    @property
+    def band(self):
+        return BAND_OF[self.grade]
+
+    @property
+    def words(self):
+        """The grade in its framework's words ('Requires improvement to be good' under ILACS)."""
+        return Judgement(framework=self.framework, grade=self.grade).grade_in_framework_words
+
+
+def latest_per_authority(graded, lineages, as_at=None):
+    """{authority id: its latest Graded} among `graded` (one theme's), for each authority of
+    `lineages` ({authority id: ids of it and its predecessors}) with any grade by `as_at`.
+
+    Ties on the date (two predecessors inspected the same day, an SIF and an LSCB review of the
+    same start) go to the authority's own inspection, then to the worse grade: a position is
+    never made to look better than one of the grades it could be."""
+    by_authority = defaultdict(list)
+    for g in graded:
+        if as_at is None or g.date <= as_at:
+            by_authority[g.authority_id].append(g)
+    latest = {}
+    for pk, lineage in lineages.items():
+        found = [g for member in lineage for g in by_authority.get(member, ())]
+        if found:
+            latest[pk] = max(
+                found,
+                key=lambda g, pk=pk: (
+                    g.date,
+                    g.authority_id == pk,
+                    fw.GRADE_SCORES[g.grade],
+                    g.inspection_id,
+                ),
+            )
+    return latest
+
+
+@dataclass
+class Distribution:
+    """How many of a group's authorities hold each band as their latest grade."""
+
+    label: str
+    members: int
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def graded(self):
+        return sum(self.counts.values())
+
+    @property
+    def ungraded(self):
+        return self.members - self.graded
+
+    def share(self, band):
+        """The share of the group's graded authorities in the band (None when none is graded):
+        an authority without a grade is counted apart, never as a grade."""
+        return self.counts[band] / self.graded if self.graded else None
+
+    def cells(self):
+        """[(band, label, count, share)] best first, for tables and hover text."""
+        return [(b, label, self.counts[b], self.share(b)) for b, label in BANDS.items()]
+
+
+def distribution(label, member_ids, latest):
+    counts = dict.fromkeys(BANDS, 0)
+    members = list(dict.fromkeys(member_ids))
+    for pk in members:
+        if pk in latest:
+            counts[latest[pk].band] += 1
+    return Distribution(label, len(members), counts)
+
+
+def existed_on(authority, day):
+    return (authority.existed_from is None or authority.existed_from <= day) and (
+        authority.existed_until is None or authority.existed_until >= day
+    )
+
+
+def year_ends(graded, today):
+    """[(year, as-at date)] from the first graded year to this one (as at today)."""
+    if not graded:
+        return []
+    first = min(g.date.year for g in graded)
+    return [(y, min(date(y, 12, 31), today)) for y in range(first, today.year + 1)]
+
+
+def england_by_year(graded, authorities, lineages, today):
+    """[(year, as-at date, Distribution)]: the authorities that existed at each year's end, each
+    with its latest grade as at then (this year: as at today)."""
+    out = []
+    for year, day in year_ends(graded, today):
+        members = [a.pk for a in authorities if existed_on(a, day)]
+        latest = latest_per_authority(graded, {pk: lineages[pk] for pk in members}, day)
+        out.append((year, day, distribution("England", members, latest)))
+    return out
+
+
+# Figures: plain dicts in plotly.js's schema, as in charts.py; every name is escaped.
+
+
+def _pct(share):
+    return "–" if share is None else f"{share:.0%}"
+
+
+def _band_traces(distributions, orientation, labels):
+    traces = []
+    for band, name in BANDS.items():
+        colour, pattern, ink = BAND_LOOK[band]
+        shares = [d.share(band) for d in distributions]
+        values = [None if s is None else round(100 * s, 1) for s in shares]
+        axis = {"x": values, "y": labels} if orientation == "h" else {"x": labels, "y": values}
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": orientation,
+                **axis,
+                "name": name,
+                "marker": {
+                    "color": colour,
+                    "line": {"color": "#505a5f", "width": 0.5},
+                    "pattern": {
+                        "shape": pattern,
+                        "fgcolor": ink,
+                        "fillmode": "overlay",
+                        "size": 7,
+                        "solidity": 0.2,
+                    },
+                },
+                # A group of one is the authority itself: its bar names its grade.
+                "text": [
+                    (name if d.members == 1 else str(d.counts[band])) if d.counts[band] else ""
+                    for d in distributions
+                ],
+                "textposition": "inside",
+                "insidetextanchor": "middle",
+                "textfont": {"color": ink},
+                "customdata": [
+                    [text(d.label), d.counts[band], d.graded, _pct(s), d.ungraded]
+                    for d, s in zip(distributions, shares, strict=True)
+                ],
+                "hovertemplate": f"<b>%{{customdata[0]}}</b><br>{name}: %{{customdata[1]}} of "
+                "%{customdata[2]} with a grade (%{customdata[3]})<br>"
+                "No grade: %{customdata[4]}<extra></extra>",
+            }
+        )
+    return traces
+
+
+LEGEND_ROW_PX = 21
+TOP_MARGIN_PX = 80
+
+
+def _layout(title, subtitle, today, plot_px, legend_top_px, legend_rows, **extra):
+    """Legend under the plot, one entry a row, and the source under the legend, both placed in
+    pixels (as in charts.py): at any width neither runs over the other."""
+    source_top = legend_top_px + legend_rows * LEGEND_ROW_PX + 8
+    bottom = source_top + 36
+    return {
+        "title": {"text": text(title), "subtitle": {"text": text(subtitle)}, "x": 0.01},
+        "barmode": "stack",
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "font": {"family": "system-ui, sans-serif", "size": 13, "color": "#1b1b1b"},
+        "height": TOP_MARGIN_PX + plot_px + bottom,
+        "margin": {"l": 10, "r": 10, "t": TOP_MARGIN_PX, "b": bottom},
+        "legend": {
+            "orientation": "v",
+            "x": 0,
+            "y": -legend_top_px / plot_px,
+            "yanchor": "top",
+            "traceorder": "normal",
+            "tracegroupgap": 0,
+        },
+        "hovermode": "closest",
+        "annotations": [
+            {
+                "x": 0,
+                "y": -source_top / plot_px,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "top",
+                "align": "left",
+                "showarrow": False,
+                "text": f"{SOURCE},<br>via Ofsted Compare. Drawn {today:%-d %B %Y}.",
+                "font": {"size": 10, "color": "#444"},
+            }
+        ],
+        **extra,
+    }
+
+
+def position_figure(theme, distributions, subtitle, today):
+    """One theme: a stacked bar per group (the authority, its neighbours, region, England),
+    shares of the group's graded authorities, counts written in the bars."""
+    labels = [
+        text(d.label if d.members == 1 else f"{d.label}: {d.graded} of {d.members} graded")
+        for d in distributions
+    ]
+    layout = _layout(
+        fw.THEMES[theme],
+        subtitle,
+        today,
+        46 * len(distributions),
+        58,
+        len(BANDS),
+        xaxis={"range": [0, 100], "ticksuffix": "%", "title": {"text": "Share of those graded"},
+               "fixedrange": True, "gridcolor": "#d0d0d0"},
+        yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
+    )  # fmt: skip
+    return {"data": _band_traces(distributions, "h", labels), "layout": layout}
+
+
+def over_time_figure(theme, years, own, authority_name, subtitle, today):
+    """England's shares by year, stacked, with the authority's latest grade at each year's end
+    drawn in the middle of its band."""
+    labels = [str(year) for year, _, _ in years]
+    traces = _band_traces([d for _, _, d in years], "v", labels)
+    xs, ys, hover = [], [], []
+    for (year, day, d), mine in zip(years, own, strict=True):
+        if mine is None or not d.graded:
+            continue
+        below = sum(d.share(b) for b in list(BANDS)[: list(BANDS).index(mine.band)])
+        xs.append(str(year))
+        ys.append(round(100 * (below + d.share(mine.band) / 2), 1))
+        hover.append(
+            [text(authority_name), f"{day:%-d %b %Y}", text(mine.words), mine.framework,
+             f"{mine.date:%-d %b %Y}"]
+        )  # fmt: skip
+    traces.append(
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "x": xs,
+            "y": ys,
+            "name": text(f"{authority_name}'s latest grade"),
+            "line": {"color": "#0b0c0c", "dash": "dot", "width": 2},
+            "marker": {"symbol": "diamond", "size": 13, "color": "#0b0c0c",
+                       "line": {"color": "#fff", "width": 2}},
+            "customdata": hover,
+            "hovertemplate": "<b>%{customdata[0]}</b>, as at %{customdata[1]}<br>"
+            "<b>%{customdata[2]}</b> (%{customdata[3]}, %{customdata[4]})<extra></extra>",
+        }
+    )  # fmt: skip
+    layout = _layout(
+        f"{fw.THEMES[theme]}: England by year",
+        subtitle,
+        today,
+        300,
+        34,
+        len(BANDS) + 1,
+        xaxis={"type": "category", "fixedrange": True, "automargin": True},
+        yaxis={"range": [0, 100], "ticksuffix": "%", "fixedrange": True, "gridcolor": "#d0d0d0",
+               "automargin": True, "title": {"text": "Share of authorities graded"}},
+    )  # fmt: skip
+    return {"data": traces, "layout": layout}
+
+
+# The page: one read of the database, then the pure functions above.
+
+
+def _unfiltered(queryset, name, value):
+    return queryset
+
+
+class PeerFilter(django_filters.FilterSet):
+    """The page's parameters: the authority (default Hampshire) and, optionally, one theme.
+    Parameters it does not name are ignored."""
+
+    authority = django_filters.ModelChoiceFilter(
+        queryset=LocalAuthority.objects.all(),
+        to_field_name="slug",
+        label="Authority",
+        method=_unfiltered,
+        widget=QuickSelect,
+    )
+    theme = django_filters.ChoiceFilter(
+        choices=Theme.choices,
+        label="Theme",
+        empty_label="Every theme",
+        method=_unfiltered,
+        widget=QuickSelect,
+    )
+
+    class Meta:
+        model = LocalAuthority
+        fields = []
+
+
+def peer_filter(request):
+    """The page's filterset, worked out once per request."""
+    if not hasattr(request, "_peer_filter"):
+        data = {name: request.GET.get(name, "") for name in PeerFilter.base_filters}
+        data["authority"] = data["authority"] or DEFAULT_AUTHORITY
+        request._peer_filter = PeerFilter(data, queryset=LocalAuthority.objects.none())
+    return request._peer_filter
+
+
+def graded_rows():
+    """Every dated graded judgement, as Graded rows with its theme (areas without one left out)."""
+    rows = Judgement.objects.filter(inspection__start_date__isnull=False).values_list(
+        "inspection__authority_id",
+        "inspection_id",
+        "framework",
+        "area",
+        "grade",
+        "inspection__start_date",
+    )
+    out = []
+    for authority_id, inspection_id, framework, area, grade, day in rows:
+        theme = THEME_OF_AREA.get((framework, area))
+        if theme:
+            out.append(Graded(authority_id, inspection_id, framework, theme, grade, day))
+    return out
+
+
+@dataclass
+class NeighbourRow:
+    authority: LocalAuthority
+    dfe_rank: int
+    latest: Graded | None
+    source: LocalAuthority | None  # a predecessor whose inspection gave the grade
+
+
+def ranked_neighbours(neighbours, latest, authorities):
+    """The neighbours worst grade first; within a grade the newest inspection first, then by
+    name; those without a grade last. `neighbours` is [(LocalAuthority, DfE rank)]."""
+    rows = []
+    for authority, dfe_rank in neighbours:
+        g = latest.get(authority.pk)
+        source = authorities[g.authority_id] if g and g.authority_id != authority.pk else None
+        rows.append(NeighbourRow(authority, dfe_rank, g, source))
+    rows.sort(
+        key=lambda r: (
+            r.latest is None,
+            -fw.GRADE_SCORES[r.latest.grade] if r.latest else 0,
+            -(r.latest.date.toordinal()) if r.latest else 0,
+            r.authority.name,
+        )
+    )
+    return rows
+
+
+def peer_page(authority, themes, today):
+    """Everything the page shows for `authority` on `themes`."""
+    authorities = {a.pk: a for a in LocalAuthority.objects.all()}
+    edges = lineage_edges()
+    lineages = {pk: with_predecessors({pk}, edges) for pk in authorities}
+    links = StatisticalNeighbour.objects.filter(authority=authority, model_version=NEIGHBOUR_MODEL)
+    neighbours = [(authorities[n], rank) for n, rank in links.values_list("neighbour", "rank")]
+    current = [a for a in authorities.values() if a.is_current]
+    region = [a.pk for a in current if authority.region and a.region == authority.region]
+    by_theme = defaultdict(list)
+    for g in graded_rows():
+        by_theme[g.theme].append(g)
+    subtitle = f"Latest grade of each authority, as at {today:%-d %B %Y}"
+    sections = []
+    for theme in themes:
+        graded = by_theme[theme]
+        latest = latest_per_authority(graded, lineages)
+        mine = latest.get(authority.pk)
+        groups = [
+            distribution(authority.name, [authority.pk], latest),
+            distribution("Statistical neighbours", [a.pk for a, _ in neighbours], latest),
+        ]
+        if region:
+            groups.append(distribution(authority.region, region, latest))
+        groups.append(distribution("England", [a.pk for a in current], latest))
+        years = england_by_year(graded, list(authorities.values()), lineages, today)
+        own = [
+            latest_per_authority(graded, {authority.pk: lineages[authority.pk]}, day).get(
+                authority.pk
+            )
+            for _, day, _ in years
+        ]
+        chart_id = f"peers-{theme}"
+        sections.append(
+            {
+                "theme": theme,
+                "title": fw.THEMES[theme],
+                "id": chart_id,
+                "mine": mine,
+                "mine_source": authorities[mine.authority_id]
+                if mine and mine.authority_id != authority.pk
+                else None,
+                "groups": groups,
+                "neighbours": ranked_neighbours(neighbours, latest, authorities),
+                "years": [(year, day, d, o) for (year, day, d), o in zip(years, own, strict=True)],
+                "figures": [
+                    {
+                        "id": f"{chart_id}-position",
+                        "figure": position_figure(theme, groups, subtitle, today),
+                        "filename": f"ofsted-peers-{authority.slug}-{theme}-{today.isoformat()}",
+                    },
+                    {
+                        "id": f"{chart_id}-years",
+                        "figure": over_time_figure(
+                            theme,
+                            years,
+                            own,
+                            authority.name,
+                            "Each authority's latest grade at the end of each year",
+                            today,
+                        ),
+                        "filename": f"ofsted-england-{theme}-{today.isoformat()}",
+                    },
+                ],
+            }
+        )
+    return {
+        "sections": sections,
+        "neighbour_count": len(neighbours),
+        "chart_data": [f for s in sections for f in s["figures"]],
+    }

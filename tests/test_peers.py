@@ -1,0 +1,243 @@
+"""Peer position: latest grade per authority (with predecessors, ties, absent grades), the
+distribution of a group's latest grades, England by year, and the page that shows them."""
+
+import json
+from datetime import date
+from html.parser import HTMLParser
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+
+from authorities.models import LocalAuthority, StatisticalNeighbour
+from dashboards.peers import (
+    Graded,
+    distribution,
+    england_by_year,
+    latest_per_authority,
+    ranked_neighbours,
+)
+from tests.factories import make_inspection, make_judgement
+
+
+def graded(authority_id, grade, day, inspection_id=None, framework="ILACS"):
+    return Graded(authority_id, inspection_id or hash((authority_id, day)), framework, "overall",
+                  grade, day)  # fmt: skip
+
+
+# Authority ids: 1 and 2 merged into 3 (as Poole and Bournemouth into BCP); 4 stands alone.
+LINEAGES = {1: {1}, 2: {2}, 3: {1, 2, 3}, 4: {4}}
+
+
+def test_latest_grade_is_the_newest_of_the_authority_and_its_predecessors():
+    rows = [
+        graded(1, "good", date(2014, 5, 1)),
+        graded(1, "inadequate", date(2017, 5, 1)),
+        graded(2, "outstanding", date(2016, 5, 1)),
+        graded(4, "requires_improvement", date(2019, 5, 1)),
+    ]
+    latest = latest_per_authority(rows, LINEAGES)
+    assert {pk: g.grade for pk, g in latest.items()} == {
+        1: "inadequate",
+        2: "outstanding",
+        3: "inadequate",  # the predecessor inspected last
+        4: "requires_improvement",
+    }
+    assert latest[3].authority_id == 1
+
+
+def test_latest_grade_as_at_a_date_leaves_later_inspections_out():
+    rows = [graded(4, "good", date(2014, 5, 1)), graded(4, "inadequate", date(2019, 5, 1))]
+    assert latest_per_authority(rows, LINEAGES, date(2018, 12, 31))[4].grade == "good"
+    assert latest_per_authority(rows, LINEAGES, date(2013, 12, 31)) == {}
+
+
+def test_a_tie_goes_to_the_authoritys_own_inspection_then_to_the_worse_grade():
+    day = date(2020, 1, 6)
+    own = [graded(1, "inadequate", day), graded(3, "good", day)]
+    assert latest_per_authority(own, LINEAGES)[3].grade == "good"
+    predecessors = [graded(1, "good", day), graded(2, "inadequate", day)]
+    assert latest_per_authority(predecessors, LINEAGES)[3].grade == "inadequate"
+    assert latest_per_authority(list(reversed(predecessors)), LINEAGES)[3].grade == "inadequate"
+
+
+def test_distribution_counts_each_band_and_shares_only_the_graded():
+    latest = latest_per_authority(
+        [
+            graded(1, "good", date(2014, 5, 1)),
+            graded(2, "adequate", date(2011, 5, 1), framework="SLAC"),
+            graded(4, "requires_improvement", date(2019, 5, 1)),
+        ],
+        {1: {1}, 2: {2}, 4: {4}, 5: {5}},
+    )
+    d = distribution("Group", [1, 2, 4, 5, 5], latest)
+    assert (d.members, d.graded, d.ungraded) == (4, 3, 1)
+    # Adequate and requires improvement are one band.
+    assert d.counts == {"outstanding": 0, "good": 1, "requires_improvement": 2, "inadequate": 0}
+    assert d.share("requires_improvement") == pytest.approx(2 / 3)
+    assert d.share("outstanding") == 0
+    nobody = distribution("Nobody graded", [5], latest)
+    assert (nobody.graded, nobody.share("good")) == (0, None)
+
+
+def test_england_by_year_counts_the_authorities_that_existed_at_each_years_end():
+    def authority(pk, since=None, until=None):
+        return SimpleNamespace(pk=pk, existed_from=since, existed_until=until)
+
+    authorities = [
+        authority(1, until=date(2019, 3, 31)),
+        authority(2, until=date(2019, 3, 31)),
+        authority(3, since=date(2019, 4, 1)),
+        authority(4),
+    ]
+    rows = [graded(1, "good", date(2017, 5, 1)), graded(3, "inadequate", date(2020, 2, 3))]
+    years = england_by_year(rows, authorities, LINEAGES, today=date(2020, 6, 30))
+    assert [(y, day) for y, day, _ in years] == [
+        (2017, date(2017, 12, 31)),
+        (2018, date(2018, 12, 31)),
+        (2019, date(2019, 12, 31)),
+        (2020, date(2020, 6, 30)),  # this year: as at today
+    ]
+    by_year = {y: d for y, _, d in years}
+    assert (by_year[2018].members, by_year[2018].counts["good"]) == (3, 1)
+    # After the merger the successor carries its predecessor's grade, then its own.
+    assert (by_year[2019].members, by_year[2019].counts["good"]) == (2, 1)
+    assert by_year[2020].counts == {
+        "outstanding": 0, "good": 0, "requires_improvement": 0, "inadequate": 1
+    }  # fmt: skip
+
+
+def test_neighbours_are_ranked_worst_grade_first_then_newest_then_ungraded():
+    names = {pk: SimpleNamespace(pk=pk, name=name) for pk, name in enumerate("ABCDE", start=1)}
+    latest = {
+        1: graded(1, "good", date(2019, 1, 1)),
+        2: graded(2, "inadequate", date(2018, 1, 1)),
+        3: graded(3, "good", date(2022, 1, 1)),
+    }
+    rows = ranked_neighbours([(names[pk], pk) for pk in (5, 4, 3, 2, 1)], latest, names)
+    assert [r.authority.name for r in rows] == ["B", "C", "A", "D", "E"]
+
+
+class _Tables(HTMLParser):
+    """{table id: [[cell text, ...], ...]} of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.current, self.row, self.cell = {}, None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table" and attrs.get("id"):
+            self.current = self.tables.setdefault(attrs["id"], [])
+        elif tag == "tr" and self.current is not None:
+            self.row = []
+            self.current.append(self.row)
+        elif tag in ("td", "th") and self.row is not None:
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None:
+            self.row.append(" ".join("".join(self.cell).split()))
+            self.cell = None
+        elif tag == "table":
+            self.current = self.row = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def _tables(response):
+    parser = _Tables()
+    parser.feed(response.content.decode())
+    return parser.tables
+
+
+@pytest.fixture
+def peer_data(hampshire, southampton):
+    """Hampshire good; two of its current neighbours outside its region inadequate and good,
+    the others ungraded; a neighbour's older grade that a newer one replaces; Southampton (South
+    East) requires improvement under SIF."""
+    neighbours = [
+        link.neighbour
+        for link in StatisticalNeighbour.objects.filter(
+            authority=hampshire, model_version="current"
+        ).select_related("neighbour")
+    ]
+    first, second = [a for a in neighbours if a.region != hampshire.region][:2]
+    make_judgement(make_inspection(hampshire, start_date=date(2019, 4, 29)), grade="good")
+    make_judgement(make_inspection(first, start_date=date(2016, 1, 11)), grade="good")
+    make_judgement(make_inspection(first, start_date=date(2022, 3, 7)), grade="inadequate")
+    make_judgement(make_inspection(second, start_date=date(2023, 9, 18)), grade="good")
+    make_judgement(
+        make_inspection(southampton, framework="SIF", start_date=date(2014, 6, 2)),
+        grade="requires_improvement",
+    )
+    return SimpleNamespace(neighbours=neighbours, first=first, second=second)
+
+
+def test_peer_page_tables_hold_the_counts_of_each_group(client, hampshire, peer_data):
+    response = client.get(reverse("dashboards:peers"), {"theme": "overall"})
+    assert response.status_code == 200
+    rows = {row[0]: row[1:] for row in _tables(response)["peers-overall-groups"][1:]}
+    england = LocalAuthority.objects.current().count()
+    region = LocalAuthority.objects.current().filter(region=hampshire.region).count()
+    n = len(peer_data.neighbours)
+    assert rows["Hampshire"] == ["1", "0 (0%)", "1 (100%)", "0 (0%)", "0 (0%)", "0"]
+    assert rows["Statistical neighbours"] == [
+        str(n), "0 (0%)", "1 (50%)", "0 (0%)", "1 (50%)", str(n - 2)
+    ]  # fmt: skip
+    assert rows[hampshire.region] == [
+        str(region), "0 (0%)", "1 (50%)", "1 (50%)", "0 (0%)", str(region - 2)
+    ]  # fmt: skip
+    assert rows["England"] == [
+        str(england), "0 (0%)", "2 (50%)", "1 (25%)", "1 (25%)", str(england - 4)
+    ]  # fmt: skip
+
+
+def test_peer_page_ranks_neighbours_worst_first_with_dates(client, peer_data):
+    response = client.get(reverse("dashboards:peers"), {"authority": "hampshire"})
+    table = _tables(response)["peers-overall-neighbours"][1:]
+    assert table[0][:4] == [peer_data.first.name, table[0][1], "Inadequate", "7 Mar 2022 ILACS"]
+    assert table[1][2:4] == ["Good", "18 Sep 2023 ILACS"]
+    assert all(row[2] == "No grade in the data" for row in table[2:])
+
+
+def test_peer_page_england_by_year_marks_the_authoritys_grade(client, peer_data):
+    response = client.get(reverse("dashboards:peers"), {"theme": "overall"})
+    years = {row[0]: row for row in _tables(response)["peers-overall-years-table"][1:]}
+    assert years["2018"][1:5] == ["0 (0%)", "1 (50%)", "1 (50%)", "0 (0%)"]
+    assert years["2018"][-1] == "–"
+    assert years["2019"][-1] == "Good"
+
+
+def test_peer_page_ignores_unknown_parameters_and_reports_an_unknown_authority(client, peer_data):
+    plain = client.get(reverse("dashboards:peers"), {"authority": "hampshire"})
+    tagged = client.get(
+        reverse("dashboards:peers"), {"authority": "hampshire", "utm_source": "email"}
+    )
+    assert _tables(plain) == _tables(tagged)
+    wrong = client.get(reverse("dashboards:peers"), {"authority": "nowhere"})
+    assert wrong.status_code == 200
+    assert "Select a valid choice" in wrong.content.decode()
+    assert "peers-overall-groups" not in _tables(wrong)
+
+
+def test_peer_page_query_count_does_not_grow_with_the_data(
+    client, peer_data, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        client.get(reverse("dashboards:peers"))
+    for neighbour in peer_data.neighbours[2:]:
+        make_judgement(make_inspection(neighbour, start_date=date(2024, 1, 8)), grade="good")
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("dashboards:peers"), {"theme": "leadership"})
+    assert response.status_code == 200
+
+
+def test_names_typed_in_the_admin_are_escaped_in_the_figures(client, hampshire, peer_data):
+    LocalAuthority.objects.filter(pk=hampshire.pk).update(name="Hamp<b>shire</b>")
+    response = client.get(reverse("dashboards:peers"), {"theme": "overall"})
+    figures = json.dumps(response.context["chart_data"])
+    assert "Hamp<b>" not in figures
+    assert "Hamp&lt;b&gt;shire&lt;/b&gt;" in figures
