@@ -10,4 +10,5 @@ urlpatterns = [
     path("export.csv", views.export_csv, name="export"),
     path("authorities/<slug:slug>/", views.authority_detail, name="authority"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection"),
+    path("documents/<int:pk>/", views.document, name="document"),
 ]

@@ -10,19 +10,27 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.db.models import Model, Prefetch, QuerySet
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import dateformat, timezone
 from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import condition, require_safe
 
 from authorities.models import LocalAuthority, PeerGroup
 from inspections import frameworks as fw
-from inspections.models import AreaStatus, Grade, ImportProblem, Inspection, Judgement
+from inspections.models import (
+    AreaStatus,
+    Grade,
+    ImportProblem,
+    Inspection,
+    Judgement,
+    SourceDocument,
+)
 
-from . import charts, peers
+from . import charts, evidence, peers
 from .export import write_csv
 from .filters import DEFAULT_GROUP, JudgementFilter
 from .models import DataVersion
@@ -522,3 +530,42 @@ def peer_position(request):
         themes = [theme] if theme else list(fw.THEMES)
         context.update(peers.peer_page(authority, themes, timezone.localdate()))
     return render(request, "dashboards/peers.html", context)
+
+
+def readers_only(view):
+    """GET and HEAD only, behind login when settings.LOGIN_REQUIRED: the dashboards' readers,
+    for a view whose response is not a cached page (a source document)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if settings.LOGIN_REQUIRED and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return require_safe(wrapper)
+
+
+@readers_only
+def document(request, pk):
+    """A kept source document, inline: a PDF as itself (the viewer opens `#page=N`), a text as
+    HTML with an anchor per line (`#line-N`). Demo data and documents without a file: 404."""
+    document = get_object_or_404(SourceDocument.objects.select_related("inspection"), pk=pk)
+    kind = evidence.file_kind(document)
+    if kind is None:
+        raise Http404("No file is kept for this document.")
+    try:
+        if kind == evidence.PDF:
+            response = FileResponse(document.file.open("rb"), content_type="application/pdf")
+        else:
+            lines = evidence.text_lines(document)
+            response = render(
+                request, "dashboards/document_text.html", {"document": document, "lines": lines}
+            )
+    except FileNotFoundError as e:
+        raise Http404("The document's file is missing from storage.") from e
+    name = evidence.safe_file_name(document.file_name, ".pdf" if kind == evidence.PDF else ".html")
+    response["Content-Disposition"] = content_disposition_header(False, name)
+    response["X-Content-Type-Options"] = "nosniff"
+    # The file behind an id never changes (it is named by its content); only its reader may keep it.
+    patch_cache_control(response, private=True, max_age=3600)
+    return response
