@@ -1,8 +1,13 @@
 """The CSV export: one tidy row per judgement, safe to open in Excel."""
 
 import csv
+import re
+
+from django.utils.text import slugify
 
 from inspections import frameworks as fw
+
+from .evidence import ofsted_provider_url
 
 COLUMNS = [
     "la_code",
@@ -22,6 +27,11 @@ COLUMNS = [
     "needs_review",
     "source_document",
     "page",
+    "line",
+    "evidence_text",
+    "parsed_grade",
+    "correction_reason",
+    "ofsted_provider_url",
 ]
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
@@ -54,6 +64,11 @@ FIELDS = [
     "needs_review",
     "source_document__file_name",
     "page",
+    "line",
+    "evidence_text",
+    "parsed_grade",
+    "correction_reason",
+    "inspection__authority__ofsted_urn",
 ]
 THEMES = {(f, a.key): a.theme or "" for f, areas in fw.AREAS.items() for a in areas}
 
@@ -68,7 +83,8 @@ def judgement_row(values):
     `corrected` is true). Framework, theme, area and grade are the database's own choices, and
     dates and numbers are ours, so only the text read from documents needs neutralising."""
     (la_code, gss_code, name, framework, start, end, published, area, label, grade,
-     as_printed, corrected, review, file_name, page) = values  # fmt: skip
+     as_printed, corrected, review, file_name, page, line, evidence_text, parsed_grade,
+     correction_reason, urn) = values  # fmt: skip
     return [
         neutralise(la_code),
         neutralise(gss_code),
@@ -87,6 +103,11 @@ def judgement_row(values):
         "true" if review else "false",
         neutralise(file_name or ""),
         "" if page is None else page,
+        "" if line is None else line,
+        neutralise(evidence_text),
+        parsed_grade,
+        neutralise(correction_reason),
+        ofsted_provider_url(urn),
     ]
 
 
@@ -97,3 +118,44 @@ def write_csv(out, judgements):
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     writer.writerows(map(judgement_row, judgements.values_list(*FIELDS).iterator(2000)))
+
+
+# How many authorities a file name lists by name before it counts them instead.
+NAMED_AUTHORITIES = 3
+UNSAFE_RE = re.compile(r"[^a-z0-9-]+")
+
+
+def file_name(filterset, today):
+    """The CSV's file name, stating its filters: `ofsted-judgements_<filters>_<date>.csv`, e.g.
+    ofsted-judgements_hampshire-and-peers_help-and-protection_2026-11-30.csv. Only lowercase
+    ASCII letters, digits, '-', '_' and '.', so it is safe in a Content-Disposition header."""
+    parts = []
+    data = filterset.form.cleaned_data if filterset.is_valid() else {}
+    if data.get("group"):
+        parts.append(data["group"].slug)
+    if data.get("neighbours_of"):
+        model = data.get("neighbour_model") or ""
+        parts.append(f"neighbours-of-{data['neighbours_of'].slug}-{model}".rstrip("-"))
+    chosen = list(data.get("authority") or [])
+    if len(chosen) > NAMED_AUTHORITIES:
+        parts.append(f"{len(chosen)}-authorities")
+    else:
+        parts += [a.slug for a in chosen]
+    if data.get("region"):
+        parts.append(data["region"])
+    parts += sorted(data.get("framework") or [])
+    for name in ("theme", "area"):
+        if data.get(name):
+            parts.append(data[name])
+    if data.get("start"):
+        parts.append(f"from-{data['start']:%Y-%m-%d}")
+    if data.get("end"):
+        parts.append(f"to-{data['end']:%Y-%m-%d}")
+    if filterset.is_valid() and not (chosen or data.get("group") or data.get("neighbours_of")):
+        parts.insert(0, "every-authority")
+    words = [
+        UNSAFE_RE.sub("-", slugify(str(p).replace("_", "-").replace(".", "-"))).strip("-")
+        for p in parts
+    ]
+    stated = "_".join(w for w in words if w)[:150].rstrip("-_")
+    return "_".join(w for w in ["ofsted-judgements", stated, today.isoformat()] if w) + ".csv"

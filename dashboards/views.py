@@ -30,7 +30,7 @@ from inspections.models import (
     SourceDocument,
 )
 
-from . import charts, evidence, peers
+from . import charts, evidence, export, peers
 from .export import write_csv
 from .filters import DEFAULT_GROUP, JudgementFilter
 from .models import DataVersion
@@ -292,10 +292,10 @@ def compare(request):
 @dashboard_view(_by_filters)
 def export_csv(request):
     filterset, _, _ = _filters(request)
-    today = timezone.localdate().isoformat()
+    name = export.file_name(filterset, timezone.localdate())
     response = HttpResponse(
         content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="ofsted-compare-{today}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
     if not filterset.is_valid():
         response.status_code = 400

@@ -3,6 +3,7 @@ import io
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from authorities.models import LocalAuthority
 from dashboards.export import COLUMNS, neutralise
@@ -40,11 +41,19 @@ def test_csv_has_the_issue_columns_one_row_per_judgement_with_bom(client, hampsh
     inspection = make_inspection(
         hampshire, start_date=date(2019, 4, 29), published=date(2019, 6, 20)
     )
-    make_judgement(inspection, grade="outstanding", source_document=document, page=2)
+    make_judgement(
+        inspection,
+        grade="outstanding",
+        source_document=document,
+        page=2,
+        evidence_text="Overall effectiveness Outstanding",
+    )
     make_judgement(inspection, area="help_and_protection", label="Help", grade="good")
     response = client.get("/export.csv", {"authority": "hampshire"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].startswith('attachment; filename="ofsted-compare-')
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="ofsted-judgements_hampshire_{timezone.localdate().isoformat()}.csv"'
+    )
     rows = _csv(response)
     assert rows[0] == COLUMNS
     assert len(rows) == 3
@@ -67,6 +76,11 @@ def test_csv_has_the_issue_columns_one_row_per_judgement_with_bom(client, hampsh
         "needs_review": "false",
         "source_document": "hampshire-2019.pdf",
         "page": "2",
+        "line": "",
+        "evidence_text": "Overall effectiveness Outstanding",
+        "parsed_grade": "outstanding",
+        "correction_reason": "",
+        "ofsted_provider_url": f"https://reports.ofsted.gov.uk/provider/44/{hampshire.ofsted_urn}",
     }
 
 
@@ -76,7 +90,14 @@ def test_csv_neutralises_formula_cells_from_documents(client, hampshire):
     hampshire.save()
     document = make_document(file_name=f"-{payload}.pdf")
     inspection = make_inspection(hampshire)
-    make_judgement(inspection, label=payload, grade_as_printed="+Good", source_document=document)
+    make_judgement(
+        inspection,
+        label=payload,
+        grade_as_printed="+Good",
+        source_document=document,
+        evidence_text=f"-{payload}",
+        correction_reason=f"={payload}",
+    )
 
     response = client.get("/export.csv", {"authority": "hampshire"})
 
@@ -86,6 +107,8 @@ def test_csv_neutralises_formula_cells_from_documents(client, hampshire):
     assert row["label"] == f"'{payload}"
     assert row["grade_as_printed"] == "'+Good"
     assert row["source_document"] == f"'-{payload}.pdf"
+    assert row["evidence_text"] == f"'-{payload}"
+    assert row["correction_reason"] == f"'={payload}"
     assert [cell for cell in row.values() if cell.startswith(FORMULA_STARTS)] == []
 
 
@@ -95,6 +118,8 @@ def test_csv_shows_the_corrected_grade_and_says_so(client, hampshire, staff_user
     judgement.correct(grade="requires_improvement", reason="Misread table", user=staff_user)
     row = dict(zip(COLUMNS, _csv(client.get("/export.csv"))[1], strict=True))
     assert row["grade"] == "requires_improvement"
+    assert row["parsed_grade"] == "good"
+    assert row["correction_reason"] == "Misread table"
     assert row["score_1_4"] == "3"
     assert row["corrected"] == "true"
     assert row["needs_review"] == "true"
@@ -148,3 +173,43 @@ def test_csv_with_invalid_filter_is_a_bad_request_with_no_rows(client, hampshire
     response = client.get("/export.csv", {"end": "soon"})
     assert response.status_code == 400
     assert _csv(response) == [COLUMNS]
+
+
+def test_csv_of_a_text_source_gives_its_evidence_line(client, hampshire):
+    document = make_document(file_name="hampshire.txt")
+    make_judgement(make_inspection(hampshire), source_document=document, line=41)
+    row = dict(zip(COLUMNS, _csv(client.get("/export.csv?authority=hampshire"))[1], strict=True))
+    assert (row["source_document"], row["page"], row["line"]) == ("hampshire.txt", "", "41")
+
+
+@pytest.mark.parametrize(
+    "query, stated",
+    [
+        ("", "hampshire-and-peers"),
+        ("group=", "every-authority"),
+        (
+            "group=hampshire-and-peers&theme=help_and_protection",
+            "hampshire-and-peers_help-and-protection",
+        ),
+        (
+            "authority=southampton&authority=hampshire&framework=SIF&framework=ILACS",
+            "hampshire_southampton_ilacs_sif",
+        ),
+        ("authority=kent&authority=essex&authority=hampshire&authority=surrey", "4-authorities"),
+        (
+            "group=&region=South+East&start=2018-01-01&end=2020-12-31",
+            "every-authority_south-east_from-2018-01-01_to-2020-12-31",
+        ),
+        ("neighbours_of=hampshire&neighbour_model=current", "neighbours-of-hampshire-current"),
+        (
+            "group=&area=safeguarding.overall_effectiveness",
+            "every-authority_safeguarding-overall-effectiveness",
+        ),
+        ("end=soon", ""),
+    ],
+)
+def test_csv_file_name_states_the_filters(client, authorities, query, stated):
+    response = client.get(f"/export.csv?{query}")
+    today = timezone.localdate().isoformat()
+    name = f"ofsted-judgements_{stated}_{today}.csv" if stated else f"ofsted-judgements_{today}.csv"
+    assert response["Content-Disposition"] == f'attachment; filename="{name}"'
