@@ -140,6 +140,14 @@ def distribution(label, member_ids, latest):
     return Distribution(label, len(members), counts)
 
 
+def group_rows(distributions):
+    """The groups' table turned on its side, one row a band: [(band, label, [(count, share)])]."""
+    return [
+        (band, label, [(d.counts[band], d.share(band)) for d in distributions])
+        for band, label in BANDS.items()
+    ]
+
+
 def existed_on(authority, day):
     return (authority.existed_from is None or authority.existed_from <= day) and (
         authority.existed_until is None or authority.existed_until >= day
@@ -217,6 +225,9 @@ def _band_traces(distributions, orientation, labels):
 
 
 LEGEND_ROW_PX = 21
+GROUP_ROW_PX = 60
+# The source over short lines, to be read whole on a phone.
+SOURCE_LINES = SOURCE.replace(" on ", "<br>on ")
 TOP_MARGIN_PX = 80
 
 
@@ -224,7 +235,7 @@ def _layout(title, subtitle, today, plot_px, legend_top_px, legend_rows, **extra
     """Legend under the plot, one entry a row, and the source under the legend, both placed in
     pixels (as in charts.py): at any width neither runs over the other."""
     source_top = legend_top_px + legend_rows * LEGEND_ROW_PX + 8
-    bottom = source_top + 36
+    bottom = source_top + 50
     return {
         "title": {"text": text(title), "subtitle": {"text": text(subtitle)}, "x": 0.01},
         "barmode": "stack",
@@ -252,7 +263,7 @@ def _layout(title, subtitle, today, plot_px, legend_top_px, legend_rows, **extra
                 "yanchor": "top",
                 "align": "left",
                 "showarrow": False,
-                "text": f"{SOURCE},<br>via Ofsted Compare. Drawn {today:%-d %B %Y}.",
+                "text": f"{SOURCE_LINES},<br>via Ofsted Compare. Drawn {today:%-d %B %Y}.",
                 "font": {"size": 10, "color": "#444"},
             }
         ],
@@ -263,6 +274,8 @@ def _layout(title, subtitle, today, plot_px, legend_top_px, legend_rows, **extra
 def position_figure(theme, distributions, subtitle, today):
     """One theme: a stacked bar per group (the authority, its neighbours, region, England),
     shares of the group's graded authorities, counts written in the bars."""
+    # Each group is named above its bar rather than beside it, so that the bars keep the width of
+    # a phone's screen.
     labels = [
         text(d.label if d.members == 1 else f"{d.label}: {d.graded} of {d.members} graded")
         for d in distributions
@@ -271,27 +284,42 @@ def position_figure(theme, distributions, subtitle, today):
         fw.THEMES[theme],
         subtitle,
         today,
-        46 * len(distributions),
-        58,
+        GROUP_ROW_PX * len(distributions),
+        30,
         len(BANDS),
-        xaxis={"range": [0, 100], "ticksuffix": "%", "title": {"text": "Share of those graded"},
-               "fixedrange": True, "gridcolor": "#d0d0d0"},
-        yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
-    )  # fmt: skip
+        xaxis={"range": [0, 100], "ticksuffix": "%", "fixedrange": True, "gridcolor": "#d0d0d0"},
+        yaxis={"autorange": "reversed", "showticklabels": False, "fixedrange": True},
+        bargap=0.5,
+    )
+    layout["annotations"] += [
+        {
+            "x": 0,
+            "y": label,
+            "xref": "paper",
+            "yref": "y",
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "yshift": GROUP_ROW_PX / 4,
+            "showarrow": False,
+            "text": label,
+            "font": {"size": 12},
+        }
+        for label in labels
+    ]
     return {"data": _band_traces(distributions, "h", labels), "layout": layout}
 
 
 def over_time_figure(theme, years, own, authority_name, subtitle, today):
     """England's shares by year, stacked, with the authority's latest grade at each year's end
     drawn in the middle of its band."""
-    labels = [str(year) for year, _, _ in years]
+    labels = [year for year, _, _ in years]
     traces = _band_traces([d for _, _, d in years], "v", labels)
     xs, ys, hover = [], [], []
     for (year, day, d), mine in zip(years, own, strict=True):
         if mine is None or not d.graded:
             continue
         below = sum(d.share(b) for b in list(BANDS)[: list(BANDS).index(mine.band)])
-        xs.append(str(year))
+        xs.append(year)
         ys.append(round(100 * (below + d.share(mine.band) / 2), 1))
         hover.append(
             [text(authority_name), f"{day:%-d %b %Y}", text(mine.words), mine.framework,
@@ -313,15 +341,15 @@ def over_time_figure(theme, years, own, authority_name, subtitle, today):
         }
     )  # fmt: skip
     layout = _layout(
-        f"{fw.THEMES[theme]}: England by year",
+        fw.THEMES[theme],
         subtitle,
         today,
         300,
         34,
         len(BANDS) + 1,
-        xaxis={"type": "category", "fixedrange": True, "automargin": True},
+        xaxis={"tickformat": "d", "fixedrange": True, "automargin": True},
         yaxis={"range": [0, 100], "ticksuffix": "%", "fixedrange": True, "gridcolor": "#d0d0d0",
-               "automargin": True, "title": {"text": "Share of authorities graded"}},
+               "automargin": True, "title": {"text": "Share graded"}},
     )  # fmt: skip
     return {"data": traces, "layout": layout}
 
@@ -423,7 +451,7 @@ def peer_page(authority, themes, today):
     by_theme = defaultdict(list)
     for g in graded_rows():
         by_theme[g.theme].append(g)
-    subtitle = f"Latest grade of each authority, as at {today:%-d %B %Y}"
+    subtitle = f"Latest grades at {today:%-d %b %Y}"
     sections = []
     for theme in themes:
         graded = by_theme[theme]
@@ -454,6 +482,7 @@ def peer_page(authority, themes, today):
                 if mine and mine.authority_id != authority.pk
                 else None,
                 "groups": groups,
+                "group_rows": group_rows(groups),
                 "neighbours": ranked_neighbours(neighbours, latest, authorities),
                 "years": [(year, day, d, o) for (year, day, d), o in zip(years, own, strict=True)],
                 "figures": [
@@ -469,7 +498,7 @@ def peer_page(authority, themes, today):
                             years,
                             own,
                             authority.name,
-                            "Each authority's latest grade at the end of each year",
+                            "England: latest grades at each year's end",
                             today,
                         ),
                         "filename": f"ofsted-england-{theme}-{today.isoformat()}",

@@ -179,19 +179,27 @@ def peer_data(hampshire, southampton):
 def test_peer_page_tables_hold_the_counts_of_each_group(client, hampshire, peer_data):
     response = client.get(reverse("dashboards:peers"), {"theme": "overall"})
     assert response.status_code == 200
-    rows = {row[0]: row[1:] for row in _tables(response)["peers-overall-groups"][1:]}
+    table = _tables(response)["peers-overall-groups"]
+    # One column a group, one row a band, then those without a grade and the group's size.
+    columns = {head: [row[i] for row in table[1:]] for i, head in enumerate(table[0]) if i}
     england = LocalAuthority.objects.current().count()
     region = LocalAuthority.objects.current().filter(region=hampshire.region).count()
     n = len(peer_data.neighbours)
-    assert rows["Hampshire"] == ["1", "0 (0%)", "1 (100%)", "0 (0%)", "0 (0%)", "0"]
-    assert rows["Statistical neighbours"] == [
-        str(n), "0 (0%)", "1 (50%)", "0 (0%)", "1 (50%)", str(n - 2)
+    assert table[0] == ["Latest grade", "Hampshire", "Statistical neighbours", hampshire.region,
+                        "England"]  # fmt: skip
+    assert [row[0] for row in table[1:]] == [
+        "Outstanding", "Good", "Requires improvement or adequate", "Inadequate",
+        "No grade in the data", "Authorities",
     ]  # fmt: skip
-    assert rows[hampshire.region] == [
-        str(region), "0 (0%)", "1 (50%)", "1 (50%)", "0 (0%)", str(region - 2)
+    assert columns["Hampshire"] == ["0 (0%)", "1 (100%)", "0 (0%)", "0 (0%)", "0", "1"]
+    assert columns["Statistical neighbours"] == [
+        "0 (0%)", "1 (50%)", "0 (0%)", "1 (50%)", str(n - 2), str(n)
     ]  # fmt: skip
-    assert rows["England"] == [
-        str(england), "0 (0%)", "2 (50%)", "1 (25%)", "1 (25%)", str(england - 4)
+    assert columns[hampshire.region] == [
+        "0 (0%)", "1 (50%)", "1 (50%)", "0 (0%)", str(region - 2), str(region)
+    ]  # fmt: skip
+    assert columns["England"] == [
+        "0 (0%)", "2 (50%)", "1 (25%)", "1 (25%)", str(england - 4), str(england)
     ]  # fmt: skip
 
 
