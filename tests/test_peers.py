@@ -6,6 +6,7 @@ from datetime import date
 from html.parser import HTMLParser
 from types import SimpleNamespace
 
+import plotly.graph_objects as go
 import pytest
 from django.urls import reverse
 
@@ -249,3 +250,24 @@ def test_names_typed_in_the_admin_are_escaped_in_the_figures(client, hampshire, 
     figures = json.dumps(response.context["chart_data"])
     assert "Hamp<b>" not in figures
     assert "Hamp&lt;b&gt;shire&lt;/b&gt;" in figures
+
+
+def test_peer_page_figures_are_valid_plotly(client, peer_data):
+    response = client.get(reverse("dashboards:peers"))
+    figures = response.context["chart_data"]
+    assert len(figures) == 2 * 7
+    for chart in figures:
+        go.Figure(chart["figure"])  # raises on any property plotly.js does not know
+
+
+def test_peer_page_is_served_from_the_page_cache_until_the_data_changes(client, peer_data):
+    first = client.get(reverse("dashboards:peers"), {"authority": "hampshire"})
+    again = client.get(reverse("dashboards:peers"), {"authority": "hampshire", "utm": "x"})
+    assert (first["X-Page-Cache"], again["X-Page-Cache"]) == ("miss", "hit")
+    make_judgement(
+        make_inspection(peer_data.second, start_date=date(2025, 2, 3)), grade="inadequate"
+    )
+    after = client.get(reverse("dashboards:peers"), {"authority": "hampshire"})
+    assert after["X-Page-Cache"] == "miss"
+    rows = _tables(after)["peers-overall-neighbours"][1:]
+    assert [r[2] for r in rows[:2]] == ["Inadequate", "Inadequate"]
