@@ -215,12 +215,15 @@ def _hover(entry):
         j = entry.judgement
         detail = f"{entry.section}: {j.label}" if entry.section else j.label
         grade = j.grade_in_framework_words + (" (corrected)" if j.is_corrected else "")
-    return [text(v) for v in (i.authority.name, i.get_framework_display(), when, detail, grade)]
+    shown = [text(v) for v in (i.authority.name, i.get_framework_display(), when, detail, grade)]
+    # Not shown: the inspection's page, which a click on the point opens (static/js/charts.js).
+    return [*shown, i.get_absolute_url()]
 
 
 HOVER = (
     "<b>%{customdata[0]}</b><br>%{customdata[1]} · %{customdata[2]}<br>"
-    "%{customdata[3]}<br><b>%{customdata[4]}</b><extra></extra>"
+    "%{customdata[3]}<br><b>%{customdata[4]}</b><br><i>Click to open the inspection</i>"
+    "<extra></extra>"
 )
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from authorities.models import LocalAuthority
 from dashboards import charts
 from inspections import frameworks as fw
+from inspections.models import Inspection
 from tests.factories import make_document, make_inspection, make_judgement
 
 
@@ -70,9 +71,10 @@ def test_poole_line_continues_as_bcp_marked_at_the_join(client, peer_record):
 def test_hover_gives_framework_label_and_grade_in_the_frameworks_words(client, peer_record):
     figures = _figures(client.get("/"))
     southampton = _lines(figures["overall"])["Southampton"]
+    inspection = Inspection.objects.get(authority__slug="southampton")
     assert southampton["customdata"] == [
         ["Southampton", "ILACS", "18 Nov 2019", "Overall effectiveness",
-         "Requires improvement to be good"]
+         "Requires improvement to be good", f"/inspections/{inspection.pk}/"]
     ]  # fmt: skip
     poole = _lines(figures["help_and_protection"])["Poole → Bournemouth, Christchurch and Poole"]
     assert poole["customdata"][0][1] == "SLAC"
@@ -359,7 +361,10 @@ def test_merged_and_split_authorities_keep_their_own_lines(present, universe, ow
 def _entry(authority, day, score=None):
     """A theme-table entry without a database: a grade on `day`, or a gap when score is None."""
     inspection = SimpleNamespace(
-        start_date=day, authority=authority, get_framework_display=lambda: "ILACS"
+        start_date=day,
+        authority=authority,
+        get_framework_display=lambda: "ILACS",
+        get_absolute_url=lambda: f"/inspections/{authority.pk}{day:%Y%m%d}/",
     )
     judgement = None
     if score is not None:

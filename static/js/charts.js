@@ -32,7 +32,15 @@
         icon: Plotly.Icons.disk,
         click: function () { download(chart.id, "svg"); }
       }]
-    }).then(function () { el.setAttribute("data-drawn", "true"); });
+    }).then(function () {
+      // A point opens its inspection: the last item of its customdata is that page's path.
+      el.on("plotly_click", function (event) {
+        var point = event.points && event.points[0];
+        var url = point && point.customdata && point.customdata[point.customdata.length - 1];
+        if (typeof url === "string" && /^\/inspections\/\d+\/$/.test(url)) window.location.assign(url);
+      });
+      el.setAttribute("data-drawn", "true");
+    });
   });
 
   document.querySelectorAll("button[data-download]").forEach(function (button) {
