@@ -129,9 +129,11 @@ def test_authority_page_shows_evidence(page, live_server, demo_data, screenshot,
     _open(page, live_server, "/authorities/bournemouth-christchurch-and-poole/")
     row = page.locator(f"#judgement-{judgement.pk}")
     row.get_by_text("History").click()
-    assert "corrected" in row.inner_text()
+    assert "corrected by staff" in row.inner_text()
     assert "Parsed as: Inadequate" in row.inner_text()
-    assert "by analyst" in row.inner_text() and "Checked the PDF" in row.inner_text()
+    # The public sees that staff corrected it and why; the editor's name is for staff only.
+    assert "by staff" in row.inner_text() and "Checked the PDF" in row.inner_text()
+    assert "analyst" not in row.inner_text()
     row.screenshot(path="test-artifacts/authority-correction.png")
     text = page.locator("main").inner_text()
     assert "Poole" in text and "Includes the record of" in text
