@@ -48,6 +48,15 @@ def media_root(settings, tmp_path_factory):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Each test starts with an empty page cache: a page cached by an earlier test would outlive
+    that test's rolled-back data (the data version token can repeat after a rollback)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     return _shared_dir()
