@@ -202,7 +202,9 @@ def _assert_no_half_written_document(expected_judgements):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_killed_ingest_leaves_no_half_written_document_and_the_next_run_completes(tmp_path):
+def test_killed_ingest_leaves_no_half_written_document_and_the_next_run_completes(
+    tmp_path, media_root
+):
     call_command("load_authorities", stdout=io.StringIO())
     # Each PDF carries unrelated pages after the report, so that reading one takes a while.
     filler = [UNRELATED_PAGE.format(n=n) for n in range(60)]
@@ -212,7 +214,8 @@ def test_killed_ingest_leaves_no_half_written_document_and_the_next_run_complete
     child = subprocess.Popen(
         [sys.executable, "manage.py", "ingest", str(tmp_path), "--jobs", "2"],
         cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": _database_url()},
+        # The child keeps its files where this test's do, not in the project's media folder.
+        env={**os.environ, "DATABASE_URL": _database_url(), "MEDIA_ROOT": str(media_root)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, so the workers die with it
