@@ -13,7 +13,8 @@ same files, it times:
 `--quick` times only the bare default extraction and the `--jobs N` ingest (and its re-run):
 the all-cores target, for a large folder such as corpus/national/pdf.
 
-Every run is a child process, so its peak memory is the peak resident set size that `os.wait4`
+The ingest keeps each source file, as in production, in a throwaway MEDIA_ROOT (unless one is
+set). Every run is a child process, so its peak memory is the peak resident set size that `os.wait4`
 reports for it: the largest single process among it and the workers it reaped (not their sum).
 
 The fresh databases are throwaway SQLite files, or, when DATABASE_URL points at PostgreSQL,
@@ -142,7 +143,10 @@ def main():
         line(f"1. bare extract_text, {laparams}", seconds, n, peak, f"{bad} unreadable")
 
     results = {}
-    with throwaway_database("ingest1") as db1, throwaway_database("ingest2") as db2:
+    # The ingest keeps each source file (Django's storage): in a throwaway folder here too.
+    media = tempfile.TemporaryDirectory(prefix="ofsted_bench_media_")
+    os.environ.setdefault("MEDIA_ROOT", media.name)
+    with media, throwaway_database("ingest1") as db1, throwaway_database("ingest2") as db2:
         runs = ((1, db1), (options.jobs, db2))
         for jobs, database in runs[1:] if options.quick else runs:
             env = prepare(database)
