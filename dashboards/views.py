@@ -285,6 +285,11 @@ def compare(request):
             "query": data.urlencode(),
             "default_view": default_view,
             "judgement_count": len(rows),
+            # The demo note only when demo grades are what the page shows.
+            "shows_demo": any(
+                j.source_document and j.source_document.kind == SourceDocument.Kind.DEMO_DATA
+                for j in rows
+            ),
         },
     )
 
