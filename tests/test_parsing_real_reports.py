@@ -198,6 +198,8 @@ def test_a_grade_only_the_body_states_is_stored_flagged(england):
     doc = _parse([page, body], england)
     overall = next(j for j in doc.judgements if j.area == "overall_effectiveness")
     assert overall.grade == "requires_improvement"
+    assert overall.grade_as_printed == "requires improvement to be good"  # the grade's words only
+    assert overall.evidence.text == body.strip()
     assert overall.needs_review
 
 

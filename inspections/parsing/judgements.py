@@ -34,6 +34,7 @@ class FoundJudgement:
 class Restatement:
     area: str
     grade: str
+    grade_as_printed: str  # the grade's words as printed
     printed: str  # the whole restating line(s), whitespace collapsed
     evidence: Evidence
     line: int  # index of its first line in the document
@@ -111,11 +112,9 @@ def restatements(framework: str, text: Text) -> list[Restatement]:
                 line_in_page = page.count("\n", 0, m.start("label")) + 1
                 line = text.offsets[page_no - 1] + line_in_page - 1
                 printed = " ".join(m.group(0).split())
-                found.append(
-                    Restatement(
-                        key, grade, printed, text.evidence_at(page_no, line_in_page, printed), line
-                    )
-                )
+                evidence = text.evidence_at(page_no, line_in_page, printed)
+                words = " ".join(m["grade"].split())
+                found.append(Restatement(key, grade, words, printed, evidence, line))
     return found
 
 
@@ -147,7 +146,7 @@ def reconcile(
             continue
         first = readings[0]
         label = fw.area(framework, area).label
-        row = Row(label, first.grade, first.printed, first.evidence)
+        row = Row(label, first.grade, first.grade_as_printed, first.evidence)
         result.append(
             judgement(
                 framework,
