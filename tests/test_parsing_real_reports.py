@@ -246,6 +246,7 @@ def test_dates_in_every_printed_form(england, printed, start, end):
         ("Rebecca Quested, His Majesty’s Inspector, and Matthew Reed, His Majesty’s Inspector",
          "Rebecca Quested and Matthew Reed"),
         ("Mrs Fay Example, Social Care Regulatory Inspector", "Fay Example"),
+        ("to be confirmed once the inspection of the service has started", None),
     ],
 )  # fmt: skip
 def test_an_inspector_without_titles_roles_or_punctuation(printed, name):

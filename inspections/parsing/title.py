@@ -98,6 +98,7 @@ INSPECTOR_ROLE_RE = re.compile(
     r"Ofsted\s+Inspectors?|Social\s+Care\s+Regulatory\s+Inspectors?|Senior\s+Inspectors?)\b\)?",
     re.I,
 )
+MAX_NAME_WORDS = 5
 INSPECTOR_TITLE_RE = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+")
 PAPER_DATES_RE = re.compile(
     r"\bcarried out\b[^.]{0,120}?\bbetween\s+(?P<span>[^.]{3,60}?\d{4})\b", re.I
@@ -260,6 +261,9 @@ def inspector(text: str | None) -> str | None:
         name = INSPECTOR_TITLE_RE.sub("", " ".join(name.split())).strip(" :*()-–.")
         if name:
             names.append(name)
+    # A "name" of many words is a sentence the field ran into: better no inspector than a wrong one.
+    if any(len(name.split()) > MAX_NAME_WORDS for name in names):
+        return None
     return " and ".join(names) or None
 
 
