@@ -52,6 +52,20 @@ class CorrectionAdmin(StaffReadsMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         form.save_correction(request.user)
 
+    def _form_page(self, request, template, title, original, form, change_url):
+        """A one-form page of its own (revert, add a judgement) under the object's breadcrumbs,
+        from admin/<app>/<model>/<template>.html."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.opts,
+            "original": original,
+            "form": form,
+            "change_url": change_url,
+        }
+        opts = self.opts
+        return render(request, f"admin/{opts.app_label}/{opts.model_name}/{template}.html", context)
+
     def get_fieldsets(self, request, obj=None):
         if self.has_change_permission(request, obj):
             return self.fieldsets
@@ -141,15 +155,9 @@ class InspectionAdmin(CorrectionAdmin):
             judgement = form.save_correction(request.user)
             self.message_user(request, f"Added by staff: {judgement}.")
             return redirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Add a missing judgement",
-            "opts": self.opts,
-            "original": inspection,
-            "form": form,
-            "change_url": change_url,
-        }
-        return render(request, "admin/inspections/inspection/add_judgement.html", context)
+        return self._form_page(
+            request, "add_judgement", "Add a missing judgement", inspection, form, change_url
+        )
 
 
 @admin.register(Judgement)
@@ -245,15 +253,9 @@ class JudgementAdmin(CorrectionAdmin):
             judgement.revert(reason=form.cleaned_data["reason"], user=request.user)
             self.message_user(request, f"Reverted to the parsed grade: {judgement}.")
             return redirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Revert to the parsed grade",
-            "opts": self.opts,
-            "original": judgement,
-            "form": form,
-            "change_url": change_url,
-        }
-        return render(request, "admin/inspections/judgement/revert.html", context)
+        return self._form_page(
+            request, "revert", "Revert to the parsed grade", judgement, form, change_url
+        )
 
 
 @admin.register(SourceDocument)

@@ -31,3 +31,11 @@ def run_ingest(*args):
     except CommandError as e:
         raise AssertionError(f"{e}\n{out.getvalue()}\n{err.getvalue()}") from e
     return out.getvalue(), err.getvalue()
+
+
+def ingested_report(tmp_path):
+    """Southampton's 2024 ILACS report as a text file, ingested once; its path."""
+    path = tmp_path / "southampton-2024.txt"
+    path.write_text(ilacs_report(), encoding="utf-8")
+    run_ingest(path, "--jobs", "1")
+    return path

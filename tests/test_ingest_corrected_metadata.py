@@ -7,17 +7,15 @@ import pytest
 from django.urls import reverse
 
 from inspections.models import Inspection
-from tests.reports import ilacs_report, run_ingest
+from tests.reports import ilacs_report, ingested_report, run_ingest
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def report(tmp_path, southampton):
-    path = tmp_path / "southampton-2024.txt"
-    path.write_text(ilacs_report(), encoding="utf-8")
-    run_ingest(path, "--jobs", "1")
-    return path
+    """The report ingested once, as the parser of the day read it."""
+    return ingested_report(tmp_path)
 
 
 def resaved_copy(report):

@@ -6,7 +6,7 @@ import pytest
 
 from inspections import ingest
 from inspections.models import Inspection, Judgement, SourceDocument
-from tests.reports import ilacs_report, run_ingest
+from tests.reports import ingested_report, run_ingest
 
 pytestmark = pytest.mark.django_db
 
@@ -16,10 +16,7 @@ CARE_LEAVERS = "The experiences and progress of care leavers Requires improvemen
 @pytest.fixture
 def report(tmp_path, southampton):
     """The report ingested once, as the parser of the day read it."""
-    path = tmp_path / "southampton-2024.txt"
-    path.write_text(ilacs_report(), encoding="utf-8")
-    run_ingest(path, "--jobs", "1")
-    return path
+    return ingested_report(tmp_path)
 
 
 @pytest.fixture

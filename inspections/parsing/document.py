@@ -43,7 +43,7 @@ from inspections import frameworks as fw
 from . import ilacs, sif, slac, title
 from .judgements import FoundJudgement, by_label, missing, reconcile, restatements
 from .tables import Table, find_table, labels_of, unknown_rows
-from .text import Evidence, read_text, running_headers
+from .text import Evidence, read_text
 
 __all__ = ["Evidence", "FoundJudgement", "ParseError", "ParsedDocument", "parse_document"]
 
@@ -123,12 +123,12 @@ def parse_document(
     framework = title.framework_of(heading_text)
     if framework is None and kind == COUNCIL_PAPER:
         framework = title.framework_of(block_text)
-    if framework is None and title.visit_heading(block):
-        heading = title.visit_heading(block)
-        heading_text = "\n".join(heading)
+    visit = [] if framework else title.visit_heading(block)
+    if visit:
+        heading, heading_text = visit, "\n".join(visit)
         framework = title.framework_of(heading_text)
     if framework is None:
-        framework = _framework_from_headers(text)
+        framework = title.framework_of("\n".join(sorted(text.running)))
     table = None
     if framework is None:
         # A conversion without its title block: recognise the framework by its judgement table.
@@ -173,10 +173,6 @@ def parse_document(
         not_judged=tuple(not_judged),
         review_reasons=tuple(reasons),
     )
-
-
-def _framework_from_headers(text) -> str | None:
-    return title.framework_of("\n".join(sorted(running_headers(text.lines))))
 
 
 def _judgements(framework: str, text, table: Table | None, heading: str):

@@ -10,6 +10,7 @@ if ..."), and prose goes on after the grade.
 """
 
 import re
+from dataclasses import replace
 
 from inspections import frameworks as fw
 
@@ -85,12 +86,9 @@ def sentences(
         elif row is None:
             result.insert(0 if key == "overall_effectiveness" else len(result), found)
         elif row.grade != found.grade and not row.needs_review:
-            index = result.index(row)
-            result[index] = judgement(
-                fw.SIF,
-                key,
-                Row(row.label, row.grade, row.grade_as_printed, row.evidence),
+            reason = (
                 f"the judgement table reads {row.grade_as_printed!r}, the report says "
-                f"{found.evidence.text!r}",
+                f"{found.evidence.text!r}"
             )
+            result[result.index(row)] = replace(row, needs_review=True, review_reason=reason)
     return result, reasons

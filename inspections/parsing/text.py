@@ -121,6 +121,7 @@ class Text:
     lines: list[Line]
     fragments: list[Fragment]
     offsets: list[int]  # lines before each page
+    running: frozenset[str]  # running headers and footers (`running_key` form)
 
     def evidence_at(self, page_no: int, line_in_page: int, text: str) -> Evidence:
         """Evidence for a match on 1-based `line_in_page` of page `page_no`."""
@@ -131,6 +132,5 @@ class Text:
 
 def read_text(pages: list[str], paged: bool) -> Text:
     lines = lines_of(pages, paged)
-    return Text(
-        pages, paged, lines, fragments_of(lines, running_headers(lines)), page_offsets(pages)
-    )
+    running = running_headers(lines)
+    return Text(pages, paged, lines, fragments_of(lines, running), page_offsets(pages), running)

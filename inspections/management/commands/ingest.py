@@ -70,8 +70,16 @@ class Command(BaseCommand):
         self.problems = []
         self.reparse_changes = []  # (path, [what changed]) per reparsed document
         # la_code -> {name, la_code, gss_code} for the --json lines: one query for the run.
+        authorities = list(
+            LocalAuthority.objects.values("pk", "name", "la_code", "gss_code", "ofsted_urn")
+        )
         self.authority_of = {
-            a["la_code"]: a for a in LocalAuthority.objects.values("name", "la_code", "gss_code")
+            a["la_code"]: {k: a[k] for k in ("name", "la_code", "gss_code")} for a in authorities
+        }
+        # Where a refused file belongs: by its parse's LA code, else by its folder's Ofsted URN.
+        self.authority_pk = {a["la_code"]: a["pk"] for a in authorities}
+        self.authority_pk_by_urn = {
+            a["ofsted_urn"]: a["pk"] for a in authorities if a["ofsted_urn"]
         }
 
         # Every run that may store something is recorded, with what it refused (see the admin).
@@ -216,20 +224,15 @@ class Command(BaseCommand):
     def _problem(self, result):
         """An unsaved ImportProblem, placed at the authority its parse or its folder names."""
         code = result.parsed.authority_code if result.parsed else None
-        urn = ingest.folder_urn(result.path)
-        authority = (
-            LocalAuthority.objects.filter(la_code=code).first()
-            if code
-            else LocalAuthority.objects.filter(ofsted_urn=urn).first()
-            if urn
-            else None
+        authority_pk = self.authority_pk.get(code) or self.authority_pk_by_urn.get(
+            ingest.folder_urn(result.path)
         )
         return ImportProblem(
             path=result.path,
             file_name=os.path.basename(result.path),
             status=result.status,
             reason=result.reason,
-            authority=authority,
+            authority_id=authority_pk,
         )
 
 
