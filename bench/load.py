@@ -9,16 +9,17 @@ framework, SIF with its LSCB review, ungraded visits; each graded inspection has
 framework grades and grades from its own scale), serves it with gunicorn (2 workers, DEBUG off,
 static files collected and compressed as in production) on a free port of 127.0.0.1, and drives
 with a bounded pool of client threads (loopback only) the pages a user reaches by following the
-app's own links: the default compare page, an authority on it, the default grid and the compare
-page's CSV link; then the grid of every authority and its CSV link, the heavy case. Prints
-p50/p95/p99 latency, requests per second and errors, per page and overall; the database queries
-each page makes (counted in-process with the test client); and the compare page's weight with
-gzip (its HTML and every static asset it references).
+app's own links: the default compare page, an authority on it, the default grid, the compare
+page's CSV link and the peer-position page; then the grid of every authority and its CSV link,
+the heavy case. Prints p50/p95/p99 latency, requests per second and errors, per page and
+overall; the database queries each page makes (counted in-process with the test client); and the
+compare page's weight with gzip (its HTML and every static asset it references).
 
 Then the realistic run, once with each worker's own cache (local memory) and once with the
 cache every worker shares (Redis, `BENCH_CACHE_URL`, default redis://127.0.0.1:6379/14): 20
 users who each read a page for about a second (0.5 to 1.5 s) and then follow one of its links
-(the app's own: compare, grid, authority, inspection and CSV pages, filter links), starting again
+(the app's own: compare, grid, peer-position, map, authority, inspection and CSV pages, filter
+links), starting again
 from the home page now and then, while an editor corrects a grade every 10 s. Prints p50/p95/p99
 and errors per kind of page, the cache hit rate (the `X-Page-Cache` header) and the page builds
 each write causes: how many times each page was built between one write and the next (1.0 when
@@ -193,8 +194,8 @@ def _link(client, url, prefix, text=""):
 
 def follow_links():
     """The pages a user reaches by following the app's own links: the default compare page, an
-    authority on it, the default grid and the compare page's CSV link; then the grid of every
-    authority and its CSV link, the heavy case."""
+    authority on it, the default grid, the compare page's CSV link and the peer-position page;
+    then the grid of every authority and its CSV link, the heavy case."""
     from django.test import Client
 
     client = Client(SERVER_NAME="127.0.0.1")
@@ -205,6 +206,7 @@ def follow_links():
         _link(client, "/", "/authorities/hampshire/"),
         grid,
         _link(client, "/", "/export.csv"),
+        _link(client, "/", "/peers/"),
         every,
         _link(client, every, "/export.csv"),
     ]
@@ -347,14 +349,14 @@ def report_line(name, times, errors, seconds):
 THINK_SECONDS = (0.5, 1.5)
 EDIT_EVERY_SECONDS = 10
 HOME_AGAIN = 0.1  # the chance that a user goes back to the home page rather than follow a link
-FOLLOWED = ("/grid/", "/export.csv", "/authorities/", "/inspections/")
+FOLLOWED = ("/grid/", "/export.csv", "/authorities/", "/inspections/", "/peers/", "/map/")
 
 
 def page_kind(url):
     path = url.split("?")[0]
     for prefix in FOLLOWED:
         if path.startswith(prefix):
-            return prefix + ("…" if prefix.endswith("/") and prefix != "/grid/" else "")
+            return prefix + ("…" if prefix in ("/authorities/", "/inspections/") else "")
     return path
 
 
@@ -490,11 +492,18 @@ def report_realistic(label, log, writes, seconds, users):
         f"(target 0: {'met' if not all_errors else 'NOT met'}); cache hit rate "
         f"{hits / max(1, hits + misses):.1%} ({hits} hits, {misses} builds)"
     )
-    print(
-        f"Page builds per write: {per_page:.2f} builds of each page read between one write and "
-        f"the next (target 1.0: one per page, not one per worker; most {max(after_writes or [0])}"
-        f"); {sum(after_writes)} builds of {len(after_writes)} pages after {len(writes)} writes"
-    )
+    if not after_writes:
+        print(
+            "Page builds per write: no page was read after a write (run for longer than "
+            f"{EDIT_EVERY_SECONDS} s to measure it)"
+        )
+    else:
+        print(
+            f"Page builds per write: {per_page:.2f} builds of each page read between one write "
+            f"and the next (target 1.0: one per page, not one per worker; most "
+            f"{max(after_writes)}); {sum(after_writes)} builds of {len(after_writes)} pages after "
+            f"{len(writes)} writes"
+        )
     return p95, all_errors, hits / max(1, hits + misses), per_page
 
 
