@@ -11,6 +11,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .forms import (
     AddJudgementForm,
@@ -29,6 +31,19 @@ class StaffReadsMixin:
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff
+
+
+class _HistoryChanges(HistoricalRecordContextHelper):
+    """The history's "Changes" column, where an emptied link reads "—".
+
+    simple-history shows a foreign key set to None as a deleted object, so a revert, which
+    clears `corrected_by`, read "Corrected by: alice → Deleted user (pk=None)".
+    """
+
+    def prepare_delta_change_value(self, change, value):
+        if isinstance(value, DeletedObject) and value.pk is None:
+            return "—"
+        return super().prepare_delta_change_value(change, value)
 
 
 class CorrectionAdmin(StaffReadsMixin, SimpleHistoryAdmin):
@@ -51,6 +66,9 @@ class CorrectionAdmin(StaffReadsMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         form.save_correction(request.user)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return _HistoryChanges(self.model, historical_record)
 
     def _form_page(self, request, template, title, original, form, change_url):
         """A one-form page of its own (revert, add a judgement) under the object's breadcrumbs,

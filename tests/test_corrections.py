@@ -1,5 +1,6 @@
 """Staff correct grades and inspection metadata in the admin, with a reason and a history."""
 
+import html
 import re
 from datetime import date
 
@@ -131,6 +132,27 @@ def test_revert_restores_parsed_grade_and_records_reason(editor_client, editor, 
     assert not judgement.is_corrected
     latest = judgement.history.first()
     assert (latest.history_user, latest.history_change_reason) == (editor, "The parse was right")
+
+
+def test_history_of_a_revert_names_who_reverted_not_a_deleted_user(
+    editor_client, editor, judgement, django_user_model
+):
+    """A revert clears `corrected_by`; the history says so, not "Deleted user (pk=None)"."""
+    other = django_user_model.objects.create_user("other-editor", is_staff=True)
+    judgement.correct(grade="inadequate", reason="Misread table", user=other)
+    url = reverse("admin:inspections_judgement_revert", args=[judgement.pk])
+    editor_client.post(url, {"reason": "The parse was right"})
+
+    response = editor_client.get(
+        reverse("admin:inspections_judgement_history", args=[judgement.pk])
+    )
+
+    page = response.content.decode()
+    assert "Deleted user" not in page
+    revert_row = next(row for row in page.split("<tr") if "The parse was right" in row)
+    assert ">editor</a>" in revert_row  # who reverted, in the user column
+    text = html.unescape(re.sub(r"<[^>]+>", "", revert_row)).replace("\xa0", " ")
+    assert "Corrected by: other-editor → —" in re.sub(r"\s+", " ", text)
 
 
 def test_revert_without_reason_changes_nothing(editor_client, editor, judgement):
