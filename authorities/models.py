@@ -58,6 +58,10 @@ class LocalAuthority(models.Model):
     aliases = models.JSONField(
         default=list, blank=True, help_text="Other names reports print, e.g. 'Borough of Poole'."
     )
+    # The authority's cell on the England hex map ("odd-r" offset coordinates, r growing
+    # northwards); empty for a predecessor, which the map does not draw.
+    hex_q = models.PositiveSmallIntegerField("hex map column", null=True, blank=True)
+    hex_r = models.PositiveSmallIntegerField("hex map row", null=True, blank=True)
 
     objects = LocalAuthorityQuerySet.as_manager()
 
@@ -70,6 +74,10 @@ class LocalAuthority(models.Model):
                 | Q(existed_from__isnull=True)
                 | Q(existed_until__gt=models.F("existed_from")),
                 name="authorities_localauthority_dates_in_order",
+            ),
+            # Two authorities never share a hexagon (NULLs are distinct: predecessors have none).
+            models.UniqueConstraint(
+                fields=["hex_q", "hex_r"], name="authorities_localauthority_unique_hex"
             ),
         ]
 

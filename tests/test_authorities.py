@@ -68,3 +68,12 @@ def test_hampshire_and_peers_group_is_shipped(hampshire):
 def test_aliases_are_loaded(authorities):
     poole = LocalAuthority.objects.get(la_code="836")
     assert "Borough of Poole" in poole.aliases
+
+
+def test_every_current_authority_has_a_hexagon_of_its_own(authorities):
+    current = list(LocalAuthority.objects.current().values_list("name", "hex_q", "hex_r"))
+    assert [name for name, q, r in current if q is None or r is None] == []
+    assert len({(q, r) for _, q, r in current}) == len(current)
+    former = LocalAuthority.objects.exclude(existed_until=None)
+    assert former.exists()
+    assert not former.exclude(hex_q=None).exists()

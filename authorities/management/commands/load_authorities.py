@@ -27,6 +27,10 @@ def _date(value):
     return date.fromisoformat(value) if value else None
 
 
+def _int(value):
+    return int(value) if value else None
+
+
 class Command(BaseCommand):
     help = "Load or refresh every English local authority, its lineage and statistical neighbours."
 
@@ -50,6 +54,8 @@ class Command(BaseCommand):
     def _load(self, rows):
         created = 0
         by_code = {}
+        # A new layout may move an authority onto a hexagon another leaves later in the file.
+        LocalAuthority.objects.exclude(hex_q=None).update(hex_q=None, hex_r=None)
         for row in rows:
             authority, was_created = LocalAuthority.objects.update_or_create(
                 la_code=row["la_code"],
@@ -63,6 +69,8 @@ class Command(BaseCommand):
                     "existed_from": _date(row["existed_from"]),
                     "existed_until": _date(row["existed_until"]),
                     "aliases": [a.strip() for a in row["aliases"].split(";") if a.strip()],
+                    "hex_q": _int(row["hex_q"]),
+                    "hex_r": _int(row["hex_r"]),
                 },
             )
             created += was_created
