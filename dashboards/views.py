@@ -30,7 +30,7 @@ from inspections.models import (
     SourceDocument,
 )
 
-from . import charts, evidence, export, peers
+from . import charts, evidence, export, hexmap, peers
 from .export import write_csv
 from .filters import DEFAULT_GROUP, JudgementFilter
 from .models import DataVersion
@@ -574,3 +574,32 @@ def document(request, pk):
     # The file behind an id never changes (it is named by its content); only its reader may keep it.
     patch_cache_control(response, private=True, max_age=3600)
     return response
+
+
+def _by_map_filters(request, *args, **kwargs):
+    """The authority, theme and region chosen: queries that mean the same share one page."""
+    filterset = hexmap.map_filter(request)
+    if not filterset.is_valid():
+        return None
+    data = filterset.form.cleaned_data
+    return f"{data['authority'].pk}:{data['theme']}:{data.get('region') or ''}"
+
+
+@dashboard_view(_by_map_filters)
+def england_map(request):
+    filterset = hexmap.map_filter(request)
+    context = {"filterset": filterset, "chart_data": []}
+    if filterset.is_valid():
+        data = filterset.form.cleaned_data
+        context.update(
+            authority=data["authority"],
+            theme=data["theme"],
+            theme_title=fw.THEMES[data["theme"]],
+            region=data.get("region") or "",
+        )
+        context.update(
+            hexmap.map_page(
+                data["authority"], data["theme"], context["region"], timezone.localdate()
+            )
+        )
+    return render(request, "dashboards/map.html", context)

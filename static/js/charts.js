@@ -33,11 +33,12 @@
         click: function () { download(chart.id, "svg"); }
       }]
     }).then(function () {
-      // A point opens its inspection: the last item of its customdata is that page's path.
+      // A point opens its inspection (a hexagon its authority): the last item of its customdata
+      // is that page's path.
       el.on("plotly_click", function (event) {
         var point = event.points && event.points[0];
         var url = point && point.customdata && point.customdata[point.customdata.length - 1];
-        if (typeof url === "string" && /^\/inspections\/\d+\/$/.test(url)) window.location.assign(url);
+        if (typeof url === "string" && /^\/(inspections\/\d+|authorities\/[\w-]+)\/$/.test(url)) window.location.assign(url);
       });
       el.setAttribute("data-drawn", "true");
     });
