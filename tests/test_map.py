@@ -99,12 +99,12 @@ def test_colour_follows_the_latest_inspection_that_graded_the_theme(client, hamp
 
     overall = client.get(MAP, {"theme": "overall"})
     assert _hexagon_band(overall, hampshire) == "Good"
-    assert _row(overall, hampshire)[1:4] == ["Good", "ILACS", "29 Apr 2019"]
+    assert _row(overall, hampshire)[1:4] == ["Good", "29 Apr 2019", "ILACS"]
     assert "Inspection of 29 Apr 2019" in _hovers(overall)[hampshire.get_absolute_url()]
 
     help_ = client.get(MAP, {"theme": "help_and_protection"})
     assert _hexagon_band(help_, hampshire) == "Inadequate"
-    assert _row(help_, hampshire)[1:4] == ["Inadequate", "ILACS", "10 Jun 2024"]
+    assert _row(help_, hampshire)[1:4] == ["Inadequate", "10 Jun 2024", "ILACS"]
 
 
 def test_the_grade_is_said_in_its_frameworks_words_and_links_its_inspection(client, southampton):
