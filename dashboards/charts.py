@@ -29,12 +29,11 @@ ERAS = [
 ]
 GAP_SCORE = 5
 SCALE = {
-    1: "Outstanding",
-    2: "Good",
-    3: "Requires improvement<br>or adequate",
-    4: "Inadequate",
+    **{fw.GRADE_SCORES[band]: fw.band_name(band, "<br>or ") for band in fw.BANDS},
     GAP_SCORE: "Not judged",
 }
+# The same scale in fewer letters, for a chart on a phone (see compact_layout).
+SHORT_SCALE = ["Outstanding", "Good", "RI or<br>adequate", "Inadequate", "Not<br>judged"]
 SOURCE = "Source: Ofsted inspection reports on local authority children's services"
 # The figure's geometry in pixels (see theme_figure: legend and source are placed from these).
 TOP_MARGIN_PX = 90
@@ -164,12 +163,10 @@ def _gap_note(inspection, theme, themed_areas):
     note = fw.THEME_GAP_NOTES.get((inspection.framework, theme))
     if area is None or note:
         return note or f"{inspection.get_framework_display()} did not judge this theme."
-    status = inspection.area_status(area.key, judged_areas=themed_areas)
-    if status == AreaStatus.RETIRED:
-        return fw.retired(inspection.framework, area.key, inspection.start_date) + "."
-    if status == AreaStatus.NOT_JUDGED:
-        return "The report printed this area as not judged."
-    return "No grade for this area was found in the documents (or it is filtered out)."
+    gap = inspection.gap_reason(area.key, judged_areas=themed_areas)
+    if gap.status == AreaStatus.MISSING:  # the chart's rows are filtered: it may be left out
+        return gap.sentence.removesuffix(".") + " (or it is filtered out)."
+    return gap.sentence
 
 
 def theme_entries(theme, judgements, inspections, owner_of, authorities):

@@ -32,21 +32,10 @@ from .filters import QuickSelect
 DEFAULT_AUTHORITY = "hampshire"
 NEIGHBOUR_MODEL = StatisticalNeighbour.ModelVersion.CURRENT
 
-# The four bands of Ofsted's scale, best first; "adequate" (SLAC, LAC) and "requires improvement"
-# (SIF, ILACS) share the third. Keys are the CSS grade classes.
-BANDS = {
-    fw.OUTSTANDING: "Outstanding",
-    fw.GOOD: "Good",
-    fw.REQUIRES_IMPROVEMENT: "Requires improvement or adequate",
-    fw.INADEQUATE: "Inadequate",
-}
-BAND_OF = {
-    fw.OUTSTANDING: fw.OUTSTANDING,
-    fw.GOOD: fw.GOOD,
-    fw.ADEQUATE: fw.REQUIRES_IMPROVEMENT,
-    fw.REQUIRES_IMPROVEMENT: fw.REQUIRES_IMPROVEMENT,
-    fw.INADEQUATE: fw.INADEQUATE,
-}
+# The four bands of Ofsted's scale, best first (keys are the CSS grade classes), and the band of
+# each grade: "adequate" (SLAC, LAC) and "requires improvement" (SIF, ILACS) share the third.
+BANDS = fw.BAND_NAMES
+BAND_OF = fw.BAND_OF
 # The site's grade colours (site.css), with a pattern per band so no band is told by colour alone.
 BAND_LOOK = {
     fw.OUTSTANDING: ("#00703c", "", "#fff"),
@@ -75,7 +64,7 @@ class Graded:
     @property
     def words(self):
         """The grade in its framework's words ('Requires improvement to be good' under ILACS)."""
-        return Judgement(framework=self.framework, grade=self.grade).grade_in_framework_words
+        return fw.grade_words(self.framework, self.grade)
 
 
 def latest_per_authority(graded, lineages, as_at=None):

@@ -2,6 +2,7 @@ import functools
 import hashlib
 import io
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from time import monotonic, sleep
@@ -12,18 +13,15 @@ from django.core.cache import cache
 from django.db.models import Model, Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
-from django.utils import dateformat, timezone
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.html import format_html
 from django.utils.http import content_disposition_header
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import condition, require_safe
 
 from authorities.models import LocalAuthority, PeerGroup
 from inspections import frameworks as fw
 from inspections.models import (
-    AreaStatus,
-    Grade,
     ImportProblem,
     Inspection,
     Judgement,
@@ -311,73 +309,35 @@ def export_csv(request):
     return response
 
 
-# ILACS judged children in care and care leavers together until 2022 and apart from 2023; an
-# inspection has one or the other, and the grid says so rather than "not found".
-_ILACS_COMBINED = "children_in_care_and_care_leavers"
-_ILACS_SPLIT = {"children_in_care", "care_leavers"}
-GRID_STATUS = {
-    AreaStatus.NOT_JUDGED: "Printed as not judged",
-    AreaStatus.MISSING: "Not found in the documents",
-    AreaStatus.NOT_IN_FRAMEWORK: "Not graded by this framework",
-}
+@dataclass(frozen=True)
+class GridCell:
+    """What one cell of the grid shows: a grade in its framework's words with its flags, or why
+    there is none (`gap`)."""
+
+    grade: str = ""
+    words: str = ""
+    corrected: bool = False
+    review: bool = False
+    gap: str = ""
 
 
-def _grid_status(inspection, area, judged):
-    """What an empty grid cell says."""
-    if inspection.framework == fw.ILACS and area.key not in judged:
-        if area.key in _ILACS_SPLIT and _ILACS_COMBINED in judged:
-            return "Judged together (to 2022)"
-        if area.key == _ILACS_COMBINED and _ILACS_SPLIT & set(judged):
-            return "Judged separately (from 2023)"
-    status = inspection.area_status(area.key, judged_areas=judged)
-    if status == AreaStatus.RETIRED:
-        return fw.retired(inspection.framework, area.key, inspection.start_date)
-    return GRID_STATUS.get(status, "")
-
-
-def _grade_words():
-    """{(framework, grade): the grade in the framework's words}, as Judgement says them."""
-    return {
-        (framework, grade): Judgement(framework=framework, grade=grade).grade_in_framework_words
-        for framework in fw.FRAMEWORK_GRADES
-        for grade in Grade.values
-    }
-
-
-def _grid_cell(inspection, area, judged, words, seen):
-    """The HTML of one grid cell. The grid of every authority has tens of thousands of cells,
-    so they are built here rather than by template tags, and each distinct cell once per request
-    (`seen`): there are a few dozen of them (a grade and its flags, or a reason for no grade)."""
-    found = judged.get(area.key)
-    key = _grid_status(inspection, area, judged) if found is None else found
-    if key not in seen:
-        if found is None:
-            seen[key] = format_html('<td class="status">{}</td>', key)
-        else:
-            framework, grade, corrected, review = found
-            seen[key] = format_html(
-                '<td><span class="grade grade-{}">{}</span>{}{}</td>',
-                grade,
-                words[framework, grade],
-                mark_safe(' <span class="flag corrected">corrected</span>') if corrected else "",
-                mark_safe(' <span class="flag review">needs review</span>') if review else "",
-            )
-    return seen[key]
-
-
-def _grid_row_head(inspection, authority_urls):
-    """The authority and inspection-date cells that start a grid row."""
-    authority = inspection.authority
-    if authority.pk not in authority_urls:
-        authority_urls[authority.pk] = authority.get_absolute_url()
-    when = dateformat.format(inspection.start_date, "j M Y") if inspection.start_date else ""
-    return format_html(
-        '<th scope="row"><a href="{}">{}</a></th><td><a href="{}">{}</a></td>',
-        authority_urls[authority.pk],
-        authority.name,
-        inspection.get_absolute_url(),
-        when or "undated",
-    )
+def _grid_cells(inspection, columns, judged, seen):
+    """The cells of an inspection's row. `judged` is {area: (framework, grade, corrected,
+    review)}; the grid of every authority has tens of thousands of cells but a few dozen
+    distinct ones, each made once per request (`seen`)."""
+    cells = []
+    for area in columns:
+        found = judged.get(area.key)
+        key = inspection.gap_reason(area.key, judged).words if found is None else found
+        if key not in seen:
+            if found is None:
+                cell = GridCell(gap=key)
+            else:
+                framework, grade, corrected, review = found
+                cell = GridCell(grade, fw.grade_words(framework, grade), corrected, review)
+            seen[key] = render_to_string("dashboards/_grid_cell.html", {"cell": cell})
+        cells.append(seen[key])
+    return cells
 
 
 @dashboard_view(_by_filters)
@@ -392,7 +352,7 @@ def grid(request):
         ):
             by_inspection[inspection_id][area] = tuple(rest)
             judgement_count += 1
-        words, seen, authority_urls = _grade_words(), {}, {}
+        seen, authority_urls = {}, {}
         themes = set(filterset.themes())
         area_filter = filterset.form.cleaned_data.get("area")
         inspections = sorted(
@@ -408,16 +368,16 @@ def grid(request):
             ]
             if not mine or not columns:
                 continue
-            body = [
-                mark_safe(
-                    _grid_row_head(inspection, authority_urls)
-                    + "".join(
-                        _grid_cell(inspection, a, by_inspection[inspection.pk], words, seen)
-                        for a in columns
-                    )
-                )
-                for inspection in mine
-            ]
+            body = []
+            for inspection in mine:
+                authority = inspection.authority
+                if authority.pk not in authority_urls:
+                    authority_urls[authority.pk] = authority.get_absolute_url()
+                cells = _grid_cells(inspection, columns, by_inspection[inspection.pk], seen)
+                body.append(
+                    {"inspection": inspection, "authority_url": authority_urls[authority.pk],
+                     "cells": cells}
+                )  # fmt: skip
             columns = [(a, charts.area_section(a.key)) for a in columns]
             tables.append(
                 {"framework": framework, "name": fw.FRAMEWORK_NAMES[framework], "columns": columns,
@@ -432,6 +392,7 @@ def grid(request):
             "query": data.urlencode(),
             "default_view": default_view,
             "judgement_count": judgement_count,
+            "bands": fw.BAND_NAMES,
         },
     )
 
@@ -487,11 +448,8 @@ def authority_detail(request, slug):
 
 
 def _unjudged_text(inspection, area, judged):
-    status = inspection.area_status(area.key, judged_areas=judged)
-    if status == AreaStatus.RETIRED:
-        note = fw.retired(inspection.framework, area.key, inspection.start_date)
-        return note[0].lower() + note[1:]
-    return status.label.lower()
+    words = inspection.gap_reason(area.key, judged).words
+    return words[0].lower() + words[1:]
 
 
 @dashboard_view(_by_path)

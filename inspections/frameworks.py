@@ -12,6 +12,7 @@ can put on the same chart. An inspection holds at most one area per theme.
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 # Framework keys (the same words as the corpus format and the database).
 SLAC = "SLAC"
@@ -62,6 +63,32 @@ FRAMEWORK_GRADES = {
     ILACS: _FOUR_POINT_RI,
     LSCB_REVIEW: _FOUR_POINT_RI,
 }
+
+# Where a framework words a grade differently from GRADE_NAMES.
+_GRADE_WORDS_IN = {(ILACS, REQUIRES_IMPROVEMENT): "Requires improvement to be good"}
+
+
+def grade_words(framework: str, grade: str) -> str:
+    """The grade in the framework's own words ('Requires improvement to be good' under ILACS)."""
+    return _GRADE_WORDS_IN.get((framework, grade), GRADE_NAMES[grade])
+
+
+# The four bands the dashboards count and draw grades in, best first: adequate (SLAC, LAC) and
+# requires improvement (SIF, ILACS) score the same and share the third, named by today's word.
+BANDS = _FOUR_POINT_RI
+BAND_OF = {
+    grade: next(band for band in BANDS if GRADE_SCORES[band] == score)
+    for grade, score in GRADE_SCORES.items()
+}
+
+
+def band_name(band: str, joiner: str = " or ") -> str:
+    """The grades of a band, today's word first: "Requires improvement or adequate"."""
+    others = [GRADE_NAMES[g].lower() for g, b in BAND_OF.items() if b == band and g != band]
+    return joiner.join([GRADE_NAMES[band], *others])
+
+
+BAND_NAMES = {band: band_name(band) for band in BANDS}
 
 # Harmonised themes, in the order the dashboards show them.
 THEMES = {
@@ -213,6 +240,54 @@ def retired(framework: str, key: str, start: date | None) -> str | None:
     if since is None or start is None or start < since:
         return None
     return f"Not judged under this framework from {since:%B %Y}"
+
+
+# Why an area of an inspection holds no grade, in a few words (a grid cell, the inspection page)
+# and in a sentence (a chart's note): each kind of empty is a different fact.
+NOT_JUDGED = "not_judged"
+MISSING = "missing"
+NOT_IN_FRAMEWORK = "not_in_framework"
+RETIRED = "retired"
+# ILACS judged children in care and care leavers together until 2022 and apart from 2023: an
+# inspection has one or the other, which is not "not found".
+JUDGED_TOGETHER = "judged_together"
+JUDGED_SEPARATELY = "judged_separately"
+GAPS = {
+    NOT_JUDGED: ("Printed as not judged", "The report printed this area as not judged."),
+    MISSING: (
+        "Not found in the documents",
+        "No grade for this area was found in the documents.",
+    ),
+    NOT_IN_FRAMEWORK: ("Not graded by this framework", "This framework does not grade this area."),
+    RETIRED: (  # the words of `retired()`, with its date, wherever an inspection is at hand
+        "No longer judged under this framework",
+        "This framework no longer judged this area at the inspection's date.",
+    ),
+    JUDGED_TOGETHER: (
+        "Judged together (to 2022)",
+        "Until 2022 ILACS judged children in care and care leavers together.",
+    ),
+    JUDGED_SEPARATELY: (
+        "Judged separately (from 2023)",
+        "From 2023 ILACS judges children in care and care leavers separately.",
+    ),
+}
+ILACS_COMBINED = "children_in_care_and_care_leavers"
+ILACS_SPLIT = frozenset({"children_in_care", "care_leavers"})
+
+
+class Gap(NamedTuple):
+    status: str
+    words: str
+    sentence: str
+
+
+def gap(status: str, framework: str, key: str, start: date | None) -> Gap:
+    """Why an area holds no grade, as `Gap(status, words, sentence)`."""
+    if status == RETIRED:
+        words = retired(framework, key, start)
+        return Gap(status, words, f"{words}.")
+    return Gap(status, *GAPS[status])
 
 
 def areas_for(framework: str) -> list[Area]:

@@ -21,12 +21,10 @@ class Framework(models.TextChoices):
     JTAI = fw.JTAI, "Joint targeted area inspection"
 
 
-class Grade(models.TextChoices):
-    OUTSTANDING = fw.OUTSTANDING, "Outstanding"
-    GOOD = fw.GOOD, "Good"
-    ADEQUATE = fw.ADEQUATE, "Adequate"
-    REQUIRES_IMPROVEMENT = fw.REQUIRES_IMPROVEMENT, "Requires improvement"
-    INADEQUATE = fw.INADEQUATE, "Inadequate"
+# The grade words are the frameworks' (fw.GRADE_NAMES); members are named by key (Grade.GOOD).
+Grade = models.TextChoices(
+    "Grade", [(key.upper(), (key, name)) for key, name in fw.GRADE_NAMES.items()]
+)
 
 
 Theme = models.TextChoices("Theme", [(key, (key, label)) for key, label in fw.THEMES.items()])
@@ -41,14 +39,13 @@ Area = models.TextChoices(
 )
 
 
-class AreaStatus(models.TextChoices):
-    """Why a cell of the grid holds what it holds: the three kinds of empty are different facts."""
-
-    JUDGED = "judged", "Judged"
-    NOT_JUDGED = "not_judged", "Printed as not judged"
-    MISSING = "missing", "Graded by the framework but not found in the documents"
-    NOT_IN_FRAMEWORK = "not_in_framework", "Not judged under this framework"
-    RETIRED = "retired", "No longer judged under this framework at the inspection's date"
+# Why a cell of the grid holds what it holds: a grade, or one of the kinds of empty, each a
+# different fact; the words are the frameworks' (fw.GAPS).
+AreaStatus = models.TextChoices(
+    "AreaStatus",
+    [("JUDGED", ("judged", "Judged"))]
+    + [(status.upper(), (status, words)) for status, (words, _) in fw.GAPS.items()],
+)
 
 
 def _framework_grade_rule(framework_field, grade_field):
@@ -217,19 +214,33 @@ class Inspection(models.Model):
         return self.framework not in fw.UNGRADED_FRAMEWORKS
 
     def area_status(self, area_key, judged_areas=None):
-        """Tell a judged area from one printed 'not judged', one missing, and one the framework
-        never grades. `judged_areas` saves a query when the caller already holds the judgements."""
+        """Tell a judged area from one printed 'not judged', one missing, one the framework
+        never grades or no longer grades, and an ILACS children-in-care judgement given the other
+        way (together or apart). `judged_areas` saves a query when the caller holds them."""
         if area_key not in {a.key for a in fw.areas_for(self.framework)}:
             return AreaStatus.NOT_IN_FRAMEWORK
         if judged_areas is None:
             judged_areas = set(self.judgements.values_list("area", flat=True))
         if area_key in judged_areas:
             return AreaStatus.JUDGED
+        if self.framework == fw.ILACS:
+            if area_key in fw.ILACS_SPLIT and fw.ILACS_COMBINED in judged_areas:
+                return AreaStatus.JUDGED_TOGETHER
+            if area_key == fw.ILACS_COMBINED and fw.ILACS_SPLIT.intersection(judged_areas):
+                return AreaStatus.JUDGED_SEPARATELY
         if fw.retired(self.framework, area_key, self.start_date):
             return AreaStatus.RETIRED
         if area_key in self.not_judged:
             return AreaStatus.NOT_JUDGED
         return AreaStatus.MISSING
+
+    def gap_reason(self, area_key, judged_areas=None):
+        """Why the area holds no grade, as `fw.Gap(status, words, sentence)`; None when it is
+        judged. `judged_areas` as for `area_status`."""
+        status = self.area_status(area_key, judged_areas)
+        if status == AreaStatus.JUDGED:
+            return None
+        return fw.gap(status, self.framework, area_key, self.start_date)
 
     @transaction.atomic
     def correct(self, *, user, reason, **fields):
@@ -363,9 +374,7 @@ class Judgement(models.Model):
     @property
     def grade_in_framework_words(self):
         """The grade as the framework says it ('Requires improvement to be good' under ILACS)."""
-        if self.grade == Grade.REQUIRES_IMPROVEMENT and self.framework == Framework.ILACS:
-            return "Requires improvement to be good"
-        return self.get_grade_display()
+        return fw.grade_words(self.framework, self.grade)
 
     @transaction.atomic
     def correct(self, *, grade, reason, user, at=None):

@@ -11,6 +11,7 @@ import re
 from inspections.frameworks import (
     ADEQUATE,
     GOOD,
+    GRADE_NAMES,
     INADEQUATE,
     OUTSTANDING,
     REQUIRES_IMPROVEMENT,
@@ -18,13 +19,10 @@ from inspections.frameworks import (
 
 NOT_JUDGED = "not_judged"
 
+# The grade names, and the variants reports print for requires improvement.
 _WORDS = {
-    "outstanding": OUTSTANDING,
-    "good": GOOD,
-    "adequate": ADEQUATE,
-    "inadequate": INADEQUATE,
+    **{name.lower(): grade for grade, name in GRADE_NAMES.items()},
     "requires improvement to be good": REQUIRES_IMPROVEMENT,
-    "requires improvement": REQUIRES_IMPROVEMENT,
     "require improvement": REQUIRES_IMPROVEMENT,
     "require improvement to be good": REQUIRES_IMPROVEMENT,
     "not judged": NOT_JUDGED,
