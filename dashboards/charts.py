@@ -158,6 +158,23 @@ def join_texts(joins):
     return texts
 
 
+def source_annotation(source, top_px, plot_px):
+    """The source of a figure (plotly text), `top_px` pixels below its plot of `plot_px`: under
+    the legend, placed in pixels so that a legend of many rows never runs over it."""
+    return {
+        "x": 0,
+        "y": -top_px / plot_px,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "left",
+        "yanchor": "top",
+        "align": "left",
+        "showarrow": False,
+        "text": source,
+        "font": {"size": 10, "color": "#444"},
+    }
+
+
 def _gap_note(inspection, theme, themed_areas):
     area = fw.theme_area(inspection.framework, theme)
     note = fw.THEME_GAP_NOTES.get((inspection.framework, theme))
@@ -397,19 +414,12 @@ def theme_figure(theme, entries, lines, joins, subtitle, today, continues=None):
     source_top = legend_top + legend_rows * LEGEND_ROW_PX + 10
     bottom_margin = source_top + 52  # three lines of source
     annotations.append(
-        {
-            "x": 0,
-            "y": -source_top / PLOT_HEIGHT_PX,
-            "xref": "paper",
-            "yref": "paper",
-            "xanchor": "left",
-            "yanchor": "top",
-            "align": "left",
-            "showarrow": False,
-            "text": f"{SOURCE},<br>via Ofsted Compare. Drawn {today.strftime('%-d %B %Y')}.<br>"
+        source_annotation(
+            f"{SOURCE},<br>via Ofsted Compare. Drawn {today.strftime('%-d %B %Y')}.<br>"
             "Grades in each framework's own words; 1-4 scale for drawing only.",
-            "font": {"size": 10, "color": "#444"},
-        }
+            source_top,
+            PLOT_HEIGHT_PX,
+        )
     )
     layout = {
         "title": {"text": text(fw.THEMES[theme]), "subtitle": {"text": text(subtitle)}, "x": 0.01},

@@ -26,7 +26,7 @@ from authorities.models import (
 from inspections import frameworks as fw
 from inspections.models import Judgement, Theme
 
-from .charts import SOURCE, text
+from .charts import SOURCE, source_annotation, text
 from .filters import QuickSelect
 
 DEFAULT_AUTHORITY = "hampshire"
@@ -243,18 +243,11 @@ def _layout(title, subtitle, today, plot_px, legend_top_px, legend_rows, **extra
         },
         "hovermode": "closest",
         "annotations": [
-            {
-                "x": 0,
-                "y": -source_top / plot_px,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "left",
-                "yanchor": "top",
-                "align": "left",
-                "showarrow": False,
-                "text": f"{SOURCE_LINES},<br>via Ofsted Compare. Drawn {today:%-d %B %Y}.",
-                "font": {"size": 10, "color": "#444"},
-            }
+            source_annotation(
+                f"{SOURCE_LINES},<br>via Ofsted Compare. Drawn {today:%-d %B %Y}.",
+                source_top,
+                plot_px,
+            )
         ],
         **extra,
     }
@@ -497,6 +490,7 @@ def peer_page(authority, themes, today):
         )
     return {
         "sections": sections,
+        "bands": BANDS,
         "neighbour_count": len(neighbours),
         "chart_data": [f for s in sections for f in s["figures"]],
     }
