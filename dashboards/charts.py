@@ -1,9 +1,10 @@
 """From judgements to what a page draws: one table and one Plotly figure per harmonised theme.
 
-`theme_entries()` makes the rows of a theme's table: one per judgement on the theme, and one per
-graded inspection that has none, carrying the reason (a framework that did not judge the theme, a
-judgement printed as not judged, or one not found). `theme_figure()` draws exactly those rows, so
-the chart and the table beside it cannot disagree.
+`theme_entries()` makes the rows of a theme's table (in date order; the table lists them
+`newest_first()`): one per judgement on the theme, and one per graded inspection that has none,
+carrying the reason (a framework that did not judge the theme, a judgement printed as not
+judged, or one not found). `theme_figure()` draws exactly those rows, so the chart and the table
+beside it cannot disagree.
 """
 
 import html
@@ -89,6 +90,22 @@ def style(index):
         "symbol": SYMBOLS[index % len(SYMBOLS)],
         "dash": DASHES[index % len(DASHES)],
     }
+
+
+# Past this many lines a chart of one colour, marker and dash per line is a tangle nobody can
+# read: the lines of the authority the page is for keep theirs, the others are drawn light grey
+# behind them, named on hover and counted in one legend entry.
+MANY_LINES = len(COLOURS)  # one more, and two lines would share a colour
+BACKGROUND = {"colour": "#a6a6a6", "symbol": "circle", "dash": "solid", "background": True}
+
+
+def looks(owner_ids, focus_ids=()):
+    """The style of each line, in drawing order: a style of its own while there are few lines;
+    with more than MANY_LINES, a style of its own only for a line in `focus_ids`."""
+    if len(owner_ids) <= MANY_LINES:
+        return [style(index) for index in range(len(owner_ids))]
+    focus = [pk for pk in owner_ids if pk in set(focus_ids)]
+    return [style(focus.index(pk)) if pk in focus else BACKGROUND for pk in owner_ids]
 
 
 def lineage_lines(present_ids, edges, universe=None):
@@ -202,15 +219,23 @@ def theme_entries(theme, judgements, inspections, owner_of, authorities):
         owner = authorities[owner_of[inspection.authority_id]]
         entries.append(Entry(inspection, owner, note=note))
     entries.sort(key=lambda e: (e.date or date.min, e.authority.name, e.is_gap))
-    notes = list(dict.fromkeys(e.note for e in entries if e.is_gap))
+    # The notes are numbered in the order the table reads (newest first).
+    notes = gap_notes(newest_first(entries))
     for e in entries:
         if e.is_gap:
             e.note_number = notes.index(e.note) + 1
     return entries
 
 
+def newest_first(entries):
+    """A theme's table rows: the latest inspection first, undated ones last."""
+    return sorted(
+        entries, key=lambda e: (-(e.date or date.min).toordinal(), e.authority.name, e.is_gap)
+    )
+
+
 def gap_notes(entries):
-    """The distinct reasons for gaps in a theme's table, in the order their numbers were given."""
+    """The distinct reasons for gaps among entries, in the order the entries give them."""
     return list(dict.fromkeys(e.note for e in entries if e.is_gap))
 
 
@@ -266,6 +291,8 @@ def _line_traces(name, owner, look, mine, into=()):
     joining = _joining(mine, into)
     # A gap breaks the line: None, never a zero.
     points = [(e, None if e.is_gap else e.judgement.score) for e in mine] + joining
+    background = look.get("background", False)
+    size = 6 if background else 11
     traces = [
         {
             "type": "scatter",
@@ -274,14 +301,19 @@ def _line_traces(name, owner, look, mine, into=()):
             "customdata": [_hover(e) for e, _ in points],
             "hovertemplate": HOVER,
             "name": text(name),
-            "legendgroup": str(owner.pk),
+            "legendgroup": "background" if background else str(owner.pk),
+            "showlegend": not background,
             "mode": "lines+markers",
             "connectgaps": False,
-            "line": {"color": look["colour"], "dash": look["dash"], "width": 2},
+            "line": {
+                "color": look["colour"],
+                "dash": look["dash"],
+                "width": 1 if background else 2,
+            },
             # The joining points are drawn by the lines they join, so none is marked twice.
             "marker": {
                 "symbol": look["symbol"],
-                "size": [11] * len(mine) + [0] * len(joining) if joining else 11,
+                "size": [size] * len(mine) + [0] * len(joining) if joining else size,
                 "color": look["colour"],
             },
         }
@@ -296,17 +328,33 @@ def _line_traces(name, owner, look, mine, into=()):
                 "customdata": [_hover(e) for e in gaps],
                 "hovertemplate": HOVER,
                 "name": text(f"{name}: not judged"),
-                "legendgroup": str(owner.pk),
+                "legendgroup": "background" if background else str(owner.pk),
                 "showlegend": False,
                 "mode": "markers",
                 "marker": {
                     "symbol": f"{look['symbol']}-open",
-                    "size": 11,
+                    "size": size,
                     "color": look["colour"],
                 },
             }
         )
     return traces
+
+
+def _background_key(count, others):
+    """The one legend entry of the grey lines (a trace with no points): a click on it hides or
+    shows them all."""
+    return {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "name": f"{count} {'other ' if others else ''}authorities (grey; hover to name)",
+        "legendgroup": "background",
+        "mode": "lines+markers",
+        "line": {"color": BACKGROUND["colour"], "width": 1},
+        "marker": {"size": 6, "color": BACKGROUND["colour"]},
+        "hoverinfo": "skip",
+    }
 
 
 def _era_marks(first, last):
@@ -360,9 +408,13 @@ def theme_figure(theme, entries, lines, joins, subtitle, today, continues=None):
             by_owner.setdefault(e.owner.pk, []).append(e)
     traces = []
     continues = continues or {}
-    for owner, name, look in lines:
+    # Grey lines first, so that the coloured ones are drawn over them.
+    for owner, name, look in sorted(lines, key=lambda line: not line[2].get("background")):
         into = [by_owner.get(pk, []) for pk in continues.get(owner.pk, [])]
         traces += _line_traces(name, owner, look, by_owner.get(owner.pk, []), into)
+    greys = sum(1 for *_, look in lines if look.get("background"))
+    if greys:
+        traces.append(_background_key(greys, others=greys < len(lines)))
     dates = [e.date for e in entries if e.date]
     first = min(dates, default=date(2009, 6, 1)) - timedelta(days=240)
     last = max([*dates, today]) + timedelta(days=120)
@@ -382,7 +434,10 @@ def theme_figure(theme, entries, lines, joins, subtitle, today, continues=None):
     # Room below the "Not judged" row for the longest join label (two lines fit).
     wrapped = [(when, textwrap.wrap(label, 34)) for when, label in joins]
     bottom = GAP_SCORE + 0.95 + 0.3 * max([len(w) - 2 for _, w in wrapped] + [0])
+    middle = first + (last - first) / 2
     for when, lines in wrapped:
+        # A label right of the middle reads leftwards from its line, so it stays in the plot.
+        side = "right" if when > middle else "left"
         shapes.append(
             {
                 "type": "line",
@@ -400,8 +455,8 @@ def theme_figure(theme, entries, lines, joins, subtitle, today, continues=None):
                 "x": when.isoformat(),
                 "y": GAP_SCORE + 0.25,
                 "yanchor": "top",
-                "xanchor": "left",
-                "align": "left",
+                "xanchor": side,
+                "align": side,
                 "text": "<br>".join(text(line) for line in lines),
                 "showarrow": False,
                 "font": {"size": 10, "color": "#333"},
@@ -413,13 +468,9 @@ def theme_figure(theme, entries, lines, joins, subtitle, today, continues=None):
     legend_top = LEGEND_TOP_PX
     source_top = legend_top + legend_rows * LEGEND_ROW_PX + 10
     bottom_margin = source_top + 52  # three lines of source
+    eras = len([a for a in annotations if a.get("yref") == "paper"])
     annotations.append(
-        source_annotation(
-            f"{SOURCE},<br>via Ofsted Compare. Drawn {today.strftime('%-d %B %Y')}.<br>"
-            "Grades in each framework's own words; 1-4 scale for drawing only.",
-            source_top,
-            PLOT_HEIGHT_PX,
-        )
+        source_annotation("<br>".join(_source_lines(today)), source_top, PLOT_HEIGHT_PX)
     )
     layout = {
         "title": {"text": text(fw.THEMES[theme]), "subtitle": {"text": text(subtitle)}, "x": 0.01},
@@ -453,4 +504,51 @@ def theme_figure(theme, entries, lines, joins, subtitle, today, continues=None):
         "shapes": shapes,
         "annotations": annotations,
     }
+    layout["meta"] = {"compact": compact_layout(layout, subtitle, eras, today)}
     return {"data": traces, "layout": layout}
+
+
+def _source_lines(today, width=None):
+    lines = [
+        f"{SOURCE}, via Ofsted Compare.",
+        f"Drawn {today.strftime('%-d %B %Y')}.",
+        "Grades in each framework's own words; 1-4 scale for drawing only.",
+    ]
+    if width is None:  # three lines, as wide as the desktop chart holds
+        return [f"{SOURCE},", f"via Ofsted Compare. {lines[1]}", lines[2]]
+    return [text(part) for line in lines for part in textwrap.wrap(line, width)]
+
+
+# A phone's chart is about 340 pixels wide: about this many characters of 12-pixel text.
+COMPACT_CHARACTERS = 46
+COMPACT_LINE_PX = 15
+
+
+def compact_layout(layout, subtitle, eras, today):
+    """Changes (Plotly.relayout's 'a.b' paths) that fit a figure to a phone's width: the subtitle
+    and source wrapped, shorter grade names, and era labels at two heights so that the short
+    SLAC and LAC eras do not print over each other. static/js/charts.js applies them to a narrow
+    chart."""
+    subtitle_lines = textwrap.wrap(subtitle, COMPACT_CHARACTERS)
+    source_lines = _source_lines(today, COMPACT_CHARACTERS)
+    extra_top = COMPACT_LINE_PX * (len(subtitle_lines) - 1) + 14
+    extra_bottom = COMPACT_LINE_PX * (len(source_lines) - 3)
+    height = layout["height"] + extra_top + extra_bottom
+    changes = {
+        # The title block hangs from the top, clear of the era labels over the plot.
+        "title.yref": "container",
+        "title.yanchor": "top",
+        "title.y": 1 - 6 / height,
+        "title.font.size": 16,
+        "title.subtitle.text": "<br>".join(text(line) for line in subtitle_lines),
+        "title.subtitle.font.size": 12,
+        "margin.t": layout["margin"]["t"] + extra_top,
+        "margin.b": layout["margin"]["b"] + extra_bottom,
+        "height": height,
+        "yaxis.ticktext": SHORT_SCALE,
+        "legend.font.size": 11,
+        f"annotations[{len(layout['annotations']) - 1}].text": "<br>".join(source_lines),
+    }
+    for index in range(1, eras, 2):
+        changes[f"annotations[{index}].yshift"] = 14
+    return changes

@@ -125,12 +125,15 @@ NAMED_AUTHORITIES = 3
 UNSAFE_RE = re.compile(r"[^a-z0-9-]+")
 
 
-def file_name(filterset, today):
+def file_name(filterset, today, kind="ofsted-judgements", suffix=".csv", theme=None):
     """The CSV's file name, stating its filters: `ofsted-judgements_<filters>_<date>.csv`, e.g.
     ofsted-judgements_hampshire-and-peers_help-and-protection_2026-11-30.csv. Only lowercase
-    ASCII letters, digits, '-', '_' and '.', so it is safe in a Content-Disposition header."""
+    ASCII letters, digits, '-', '_' and '.', so it is safe in a Content-Disposition header.
+    A chart's image is named the same way (`kind`, no `suffix`, the `theme` it draws)."""
     parts = []
     data = filterset.form.cleaned_data if filterset.is_valid() else {}
+    if theme:
+        data = {**data, "theme": theme}
     if data.get("group"):
         parts.append(data["group"].slug)
     if data.get("neighbours_of"):
@@ -158,4 +161,4 @@ def file_name(filterset, today):
         for p in parts
     ]
     stated = "_".join(w for w in words if w)[:150].rstrip("-_")
-    return "_".join(w for w in ["ofsted-judgements", stated, today.isoformat()] if w) + ".csv"
+    return "_".join(w for w in [kind, stated, today.isoformat()] if w) + suffix

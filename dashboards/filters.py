@@ -9,6 +9,7 @@ Bournemouth, Christchurch and Poole carries Poole's record from before 1 April 2
 import django_filters
 from django import forms
 from django.forms.utils import flatatt
+from django.template.defaultfilters import pluralize
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -173,7 +174,9 @@ class JudgementFilter(django_filters.FilterSet):
             links = StatisticalNeighbour.objects.filter(
                 authority=centre, model_version=data["neighbour_model"]
             ).select_related("neighbour")
-            picked += [centre] + [link.neighbour for link in links]
+            neighbours = [link.neighbour for link in links]
+            self._neighbour_count = len(neighbours)
+            picked += [centre] + neighbours
         region = data.get("region")
         if region and picked:
             picked = [a for a in picked if a.region == region]
@@ -225,18 +228,75 @@ class JudgementFilter(django_filters.FilterSet):
             return [t for t in fw.THEMES if t in themes]
         return list(fw.THEMES)
 
-    def describe(self):
-        """A sentence saying which authorities are in view, with the neighbour model named."""
+    def focus(self):
+        """The authority the page is for, drawn in colour when many are in view: the one whose
+        neighbours are shown, the peer group's focus, or the first authority named in the query;
+        None for a region or every authority (no one is the page's subject)."""
+        data, chosen = self.form.cleaned_data, self.chosen() or []
+        group = data.get("group")
+        candidates = [data.get("neighbours_of"), group and group.focus_id]
+        named = self.data.getlist("authority") if hasattr(self.data, "getlist") else []
+        slugs = {a.slug: a for a in data.get("authority") or []}
+        candidates += [slugs[s] for s in named if s in slugs]
+        for candidate in candidates:
+            pk = getattr(candidate, "pk", candidate)
+            found = next((a for a in chosen if a.pk == pk), None)
+            if found:
+                return found
+        return None
+
+    def describe_authorities(self):
+        """Which authorities are in view, in words, short however many there are: 'Hampshire and
+        its 10 statistical neighbours (Current DfE model)', 'Kent, Medway, Surrey and 9 more
+        authorities'."""
         data = self.form.cleaned_data
+        self.chosen()  # counts the neighbours
         parts = []
         if data.get("group"):
             parts.append(f"the peer group {data['group'].name}")
         if data.get("neighbours_of") and data.get("neighbour_model"):
             version = StatisticalNeighbour.ModelVersion(data["neighbour_model"]).label
-            parts.append(f"the statistical neighbours of {data['neighbours_of'].name} ({version})")
+            count = getattr(self, "_neighbour_count", 0)
+            parts.append(
+                f"{data['neighbours_of'].name} and its {count} statistical "
+                f"neighbour{pluralize(count)} ({version})"
+            )
         if data.get("authority"):
-            parts.append(", ".join(a.name for a in data["authority"]))
+            named = [a.name for a in data["authority"]]
+            if len(named) > NAMED_AUTHORITIES:
+                shown = ", ".join(named[: NAMED_AUTHORITIES - 1])
+                named = [f"{shown} and {len(named) - NAMED_AUTHORITIES + 1} more authorities"]
+            parts.append(_and(named))
         text = "; ".join(parts) if parts else "every authority"
         if data.get("region"):
             text += f", in {data['region']}"
         return text
+
+    def describe(self):
+        """Every active filter in words, one phrase, for the page's heading, each chart's
+        subtitle and the exported charts: 'the peer group Hampshire and peers; ILACS
+        inspections; Help and protection; inspected from 1 Jan 2018'."""
+        data = self.form.cleaned_data
+        parts = [self.describe_authorities()]
+        if data.get("framework"):
+            labels = [Framework(f).label for f in Framework.values if f in data["framework"]]
+            parts.append(f"{_and(labels)} inspections")
+        if data.get("theme"):
+            parts.append(fw.THEMES[data["theme"]])
+        if data.get("area"):
+            parts.append(f"the area '{Area(data['area']).label}'")
+        start, end = data.get("start"), data.get("end")
+        if start or end:
+            since = f" from {start:%-d %b %Y}" if start else ""
+            until = f" to {end:%-d %b %Y}" if end else ""
+            parts.append(f"inspected{since}{until}")
+        return "; ".join(parts)
+
+
+# How many authorities picked by name the description names before it counts the rest.
+NAMED_AUTHORITIES = 4
+
+
+def _and(words):
+    """'A', 'A and B', 'A, B and C'."""
+    return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)

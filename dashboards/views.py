@@ -10,7 +10,7 @@ from time import monotonic, sleep
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import F, Model, Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -143,17 +143,20 @@ def _by_path(request, *args, **kwargs):
 def _filters(request):
     """(filterset, data, default_view) of a filtered page, worked out once per request.
 
-    An empty query string means the default view, the "Hampshire and peers" group, on every page
-    (compare, grid and CSV), so that /export.csv with a page's exact query string has that page's
-    rows; the group is then made explicit in the page's form and links. Any query string means
-    exactly what it says: `?group=` is every authority. Only the filters' own parameters are
-    kept, each value once, so links never carry a stranger's parameters on."""
+    A query string without any of the filters' parameters (none, or only `?utm_source=email`)
+    means the default view, the "Hampshire and peers" group, on every page (compare, grid and
+    CSV), so that /export.csv with a page's exact query string has that page's rows; the group is
+    then made explicit in the page's form and links. A filter's parameter means exactly what it
+    says: `?group=` is every authority. Only the filters' own parameters are kept, each value
+    once, so links never carry a stranger's parameters on."""
     if hasattr(request, "_filters"):
         return request._filters
     data = QueryDict(mutable=True)
     default_view = False
-    if request.GET:
-        for name in JudgementFilter.base_filters:
+    # Parameters the filters do not know (`?utm_source=email`) are not there at all.
+    known = [name for name in JudgementFilter.base_filters if name in request.GET]
+    if known:
+        for name in known:
             values = list(dict.fromkeys(v for v in request.GET.getlist(name) if v))
             if values:
                 data.setlist(name, values)
@@ -175,7 +178,7 @@ def _cleaned(value):
 
 def _by_filters(request, *args, **kwargs):
     """The page's cleaned filter values: queries that mean the same share one page."""
-    filterset, _, default_view = _filters(request)
+    filterset, data, default_view = _filters(request)
     if not filterset.is_valid():
         return None
     cleaned = {
@@ -183,7 +186,9 @@ def _by_filters(request, *args, **kwargs):
         for name, value in sorted(filterset.form.cleaned_data.items())
         if value not in (None, "", [])
     }
-    return f"{default_view}:{cleaned!r}"
+    # The first authority named is the one drawn in colour among many (JudgementFilter.focus).
+    first = data.getlist("authority")[:1]
+    return f"{default_view}:{cleaned!r}:{first}"
 
 
 def _filtered(request):
@@ -219,10 +224,14 @@ def _lines(filterset, rows, inspections):
         members[owner_of[authority_id]].append(authorities[authority_id])
     order = [a.pk for a in chosen if a.pk in members] if chosen else []
     order += sorted((pk for pk in members if pk not in order), key=lambda pk: authorities[pk].name)
+    focus = filterset.focus()
+    focus_ids = {owner_of.get(focus.pk, focus.pk)} if focus else set()
     lines, joins = [], []
-    for index, pk in enumerate(order):
+    for pk, look in zip(order, charts.looks(order, focus_ids), strict=True):
         owner = authorities[pk]
-        lines.append((owner, charts.line_name(owner, members[pk]), charts.style(index)))
+        lines.append((owner, charts.line_name(owner, members[pk]), look))
+        if look.get("background"):
+            continue  # a grey line's joins would crowd the chart's foot with labels
         for earlier in members[pk]:
             if earlier.pk != pk and earlier.existed_until:
                 day = earlier.existed_until + timedelta(days=1)
@@ -245,7 +254,8 @@ def compare(request):
         owner_of, continues, authorities, lines, joins, without = _lines(
             filterset, rows, inspections
         )
-        subtitle = "Ofsted grades by inspection date: " + filterset.describe()
+        description = filterset.describe()
+        subtitle = "Ofsted grades by inspection date: " + description
         for theme in filterset.themes():
             entries = charts.theme_entries(theme, rows, inspections, owner_of, authorities)
             chart_id = f"chart-{theme}"
@@ -255,7 +265,9 @@ def compare(request):
                     "figure": charts.theme_figure(
                         theme, entries, lines, joins, subtitle, today, continues
                     ),
-                    "filename": f"ofsted-compare-{theme}-{today.isoformat()}",
+                    "filename": export.file_name(
+                        filterset, today, kind="ofsted-chart", suffix="", theme=theme
+                    ),
                 }
             )
             chart_list.append(
@@ -263,19 +275,23 @@ def compare(request):
                     "id": chart_id,
                     "theme": theme,
                     "title": fw.THEMES[theme],
-                    "entries": entries,
+                    "entries": charts.newest_first(entries),
                     "judged": sum(not e.is_gap for e in entries),
-                    "notes": charts.gap_notes(entries),
+                    "notes": charts.gap_notes(charts.newest_first(entries)),
                     "csv_query": _with(data, theme=theme),
                 }
             )
     else:
-        lines, without = [], []
+        lines, without, description = [], [], ""
     return render(
         request,
         "dashboards/compare.html",
         {
             "filterset": filterset,
+            "description": description,
+            # Many lines: their list moves below the charts, folded, out of the reader's way.
+            "many_lines": len(lines) > charts.MANY_LINES,
+            "focus": filterset.focus() if filterset.is_valid() else None,
             "charts": chart_list,
             "chart_data": figures,
             "lines": lines,
@@ -302,9 +318,16 @@ def export_csv(request):
     )
     if not filterset.is_valid():
         response.status_code = 400
+    # Newest first, as the page's tables list them (charts.newest_first).
+    rows = filterset.qs.order_by(
+        F("inspection__start_date").desc(nulls_last=True),
+        "inspection__authority__name",
+        "inspection_id",
+        "id",
+    )
     # One write into the response: a write per row costs more than the rows themselves.
     text = io.StringIO()
-    write_csv(text, filterset.qs if filterset.is_valid() else Judgement.objects.none())
+    write_csv(text, rows if filterset.is_valid() else Judgement.objects.none())
     response.write(text.getvalue())
     return response
 

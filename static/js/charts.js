@@ -6,6 +6,8 @@
   if (!source || typeof Plotly === "undefined") return;
   var charts = JSON.parse(source.textContent);
   var IMAGE = { width: 1100, height: 560 };
+  // Narrower than this, a chart takes the phone layout the server sent (layout.meta.compact).
+  var COMPACT_WIDTH = 600;
   var filenames = {};
 
   function download(id, format) {
@@ -19,6 +21,7 @@
     var el = document.getElementById(chart.id);
     if (!el) return;
     filenames[chart.id] = chart.filename;
+    var compact = el.clientWidth < COMPACT_WIDTH && chart.figure.layout.meta;
     Plotly.newPlot(el, chart.figure.data, chart.figure.layout, {
       responsive: true,
       displaylogo: false,
@@ -32,6 +35,8 @@
         icon: Plotly.Icons.disk,
         click: function () { download(chart.id, "svg"); }
       }]
+    }).then(function () {
+      return compact ? Plotly.relayout(el, compact.compact) : el;
     }).then(function () {
       // A point opens its inspection (a hexagon its authority): the last item of its customdata
       // is that page's path.

@@ -1,0 +1,203 @@
+"""The compare page with many authorities, its filters stated in words and file names, strangers'
+query parameters, and tables newest first."""
+
+import json
+from datetime import date
+
+import pytest
+from django.utils import timezone
+
+from authorities.models import LocalAuthority
+from dashboards import charts
+from tests.factories import make_inspection, make_judgement
+
+pytestmark = pytest.mark.django_db
+
+
+def _figures(response):
+    return {c["id"].removeprefix("chart-"): c for c in response.context["chart_data"]}
+
+
+def _legend(figure):
+    return [t["name"] for t in figure["data"] if t.get("showlegend", True)]
+
+
+def _inspected(authorities, start=date(2019, 4, 29), grade="good"):
+    for authority in authorities:
+        inspection = make_inspection(authority, start_date=start)
+        make_judgement(inspection, grade=grade)
+        make_judgement(inspection, area="help_and_protection", label="Help and protection")
+
+
+@pytest.fixture
+def hampshire_and_neighbours(hampshire):
+    neighbours = [
+        link.neighbour for link in hampshire.neighbour_links.filter(model_version="current")
+    ]
+    _inspected([hampshire, *neighbours])
+    return [hampshire, *neighbours]
+
+
+# --- Many authorities: the page's authority in colour, the others grey -----------------------
+
+
+def test_few_lines_each_have_a_style_of_their_own():
+    looks = charts.looks(list(range(charts.MANY_LINES)), focus_ids={3})
+    assert [look["colour"] for look in looks] == charts.COLOURS[: charts.MANY_LINES]
+    assert not any(look.get("background") for look in looks)
+
+
+def test_many_lines_are_grey_but_the_focus():
+    owners = list(range(charts.MANY_LINES + 1))
+    looks = charts.looks(owners, focus_ids={5})
+    assert looks[5] == charts.style(0)
+    assert [
+        owner for owner, look in zip(owners, looks, strict=True) if not look.get("background")
+    ] == [5]
+    assert all(look == charts.BACKGROUND for look in looks[:5] + looks[6:])
+    # No authority the page is for (a region, or every authority): every line is grey.
+    assert charts.looks(owners) == [charts.BACKGROUND] * len(owners)
+
+
+def test_neighbours_draw_the_centre_in_colour_and_the_neighbours_in_grey(
+    client, hampshire, hampshire_and_neighbours
+):
+    response = client.get("/", {"neighbours_of": "hampshire", "neighbour_model": "current"})
+    figure = _figures(response)["overall"]["figure"]
+    others = len(hampshire_and_neighbours) - 1
+    assert _legend(figure) == ["Hampshire", f"{others} other authorities (grey; hover to name)"]
+    hampshire_trace = next(t for t in figure["data"] if t["name"] == "Hampshire")
+    assert hampshire_trace["line"]["color"] == charts.COLOURS[0]
+    greys = [t for t in figure["data"] if t["line"]["color"] == charts.BACKGROUND["colour"]]
+    # Each grey line still names its authority when hovered.
+    named = {t["customdata"][0][0] for t in greys if t.get("customdata")}
+    assert named == {a.name for a in hampshire_and_neighbours[1:]}
+    # The coloured line is drawn last, over the grey ones.
+    assert figure["data"][-2]["name"] == "Hampshire"
+
+
+def test_a_region_draws_every_line_grey_and_names_none_before_the_charts(client, authorities):
+    south_east = list(LocalAuthority.objects.filter(region="South East", existed_until=None))
+    assert len(south_east) > charts.MANY_LINES
+    _inspected(south_east)
+    response = client.get("/", {"region": "South East"})
+    figure = _figures(response)["overall"]["figure"]
+    assert _legend(figure) == [f"{len(south_east)} authorities (grey; hover to name)"]
+    page = response.content.decode()
+    first_chart = page.index('<section class="theme"')
+    assert not any(a.get_absolute_url() in page[:first_chart] for a in south_east)
+    # The full list of lines comes after the charts, folded.
+    key = page.index('id="key-heading"')
+    assert key > page.rindex('<section class="theme"')
+    assert "<details>" in page[key:]
+    assert all(a.get_absolute_url() in page[key:] for a in south_east)
+    assert f"The {len(south_east)} lines are drawn in grey" in page
+
+
+def test_few_lines_are_listed_before_the_charts(client, hampshire, southampton):
+    _inspected([hampshire, southampton])
+    page = client.get("/", {"authority": ["hampshire", "southampton"]}).content.decode()
+    assert page.index('id="key-heading"') < page.index('<section class="theme"')
+
+
+# --- The filters in words, in the heading, the charts and the file names ----------------------
+
+
+def test_every_active_filter_is_stated_in_the_heading_subtitle_and_file_names(client, hampshire):
+    _inspected([hampshire], start=date(2019, 4, 29))
+    query = {
+        "group": "hampshire-and-peers",
+        "framework": "ILACS",
+        "theme": "help_and_protection",
+        "start": "2018-01-01",
+        "end": "2024-12-31",
+    }
+    response = client.get("/", query)
+    words = (
+        "the peer group Hampshire and peers; ILACS inspections; Help and protection; "
+        "inspected from 1 Jan 2018 to 31 Dec 2024"
+    )
+    assert f"Showing {words}:" in response.content.decode()
+    (chart,) = response.context["chart_data"]
+    subtitle = chart["figure"]["layout"]["title"]["subtitle"]["text"]
+    assert subtitle == f"Ofsted grades by inspection date: {words}"
+    today = timezone.localdate().isoformat()
+    stated = "hampshire-and-peers_ilacs_help-and-protection_from-2018-01-01_to-2024-12-31"
+    assert chart["filename"] == f"ofsted-chart_{stated}_{today}"
+    csv = client.get("/export.csv", query)
+    assert f'filename="ofsted-judgements_{stated}_{today}.csv"' in csv["Content-Disposition"]
+
+
+def test_a_chart_names_its_theme_in_its_file_name_when_the_page_shows_every_theme(
+    client, hampshire
+):
+    _inspected([hampshire])
+    figures = _figures(client.get("/", {"authority": "hampshire"}))
+    assert figures["overall"]["filename"].startswith("ofsted-chart_hampshire_overall_")
+
+
+def test_many_authorities_by_name_are_counted_not_listed(client, authorities):
+    chosen = list(LocalAuthority.objects.filter(existed_until=None).order_by("name")[:12])
+    _inspected(chosen)
+    response = client.get("/", {"authority": [a.slug for a in chosen]})
+    lede = response.content.decode().split('class="lede">')[1].split("</p>")[0]
+    assert f"{chosen[0].name}, {chosen[1].name}, {chosen[2].name} and 9 more authorities" in lede
+    assert chosen[5].name not in lede
+    # The first authority named in the query is the one in colour.
+    response = client.get("/", {"authority": [chosen[4].slug] + [a.slug for a in chosen]})
+    assert _legend(_figures(response)["overall"]["figure"])[0] == chosen[4].name
+
+
+# --- Query parameters the filters do not know -----------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", "/grid/", "/export.csv"])
+def test_unknown_query_parameters_give_the_page_without_them(client, hampshire, southampton, path):
+    _inspected([hampshire, southampton])
+    plain = client.get(path)
+    stranger = client.get(path, {"utm_source": "email", "utm_campaign": "autumn"})
+    assert stranger.status_code == plain.status_code == 200
+    assert stranger.content == plain.content
+    if path == "/":
+        assert plain.context["default_view"] is True
+        assert b"utm_source" not in stranger.content
+
+
+def test_a_filter_beside_an_unknown_parameter_still_applies(client, hampshire, southampton):
+    _inspected([hampshire, southampton])
+    response = client.get("/", {"authority": "southampton", "utm_source": "email"})
+    assert _legend(_figures(response)["overall"]["figure"]) == ["Southampton"]
+
+
+# --- Tables newest first -------------------------------------------------------------------
+
+
+def test_tables_list_the_newest_inspection_first_and_number_notes_in_that_order(
+    client, hampshire, southampton
+):
+    slac = make_inspection(hampshire, framework="SLAC", start_date=date(2011, 6, 27))
+    make_judgement(slac, area="safeguarding.overall_effectiveness", grade="adequate")
+    sif = make_inspection(southampton, framework="SIF", start_date=date(2014, 7, 8))
+    make_judgement(sif, area="adoption", label="Adoption performance", grade="good")
+    _inspected([hampshire], start=date(2019, 4, 29))
+    _inspected([southampton], start=date(2023, 6, 5))
+    response = client.get("/", {"authority": ["hampshire", "southampton"]})
+    chart = next(c for c in response.context["charts"] if c["theme"] == "overall")
+    dates = [e.date for e in chart["entries"]]
+    assert dates == sorted(dates, reverse=True)
+    assert dates[0] == date(2023, 6, 5)
+    numbers = [e.note_number for e in chart["entries"] if e.is_gap]
+    assert numbers == sorted(numbers) and numbers[0] == 1
+    # The chart still draws each line in date order.
+    figure = json.loads(json.dumps(_figures(response)["overall"]["figure"]))
+    for trace in figure["data"]:
+        xs = [x for x in trace["x"] if x]
+        assert xs == sorted(xs)
+
+
+def test_the_csv_lists_the_newest_inspection_first_as_the_table_does(client, hampshire):
+    for year in (2012, 2019, 2024):
+        make_judgement(make_inspection(hampshire, start_date=date(year, 3, 1)))
+    body = client.get("/export.csv", {"authority": "hampshire"}).content.decode("utf-8-sig")
+    starts = [line.split(",")[4] for line in body.splitlines()[1:]]
+    assert starts == ["2024-03-01", "2019-03-01", "2012-03-01"]
