@@ -448,8 +448,11 @@ def _inspections_with_judgements(inspections):
 @dashboard_view(_by_path)
 def authority_detail(request, slug):
     authority = get_object_or_404(LocalAuthority, slug=slug)
+    # Newest first: the latest inspection is what an officer opens the page for.
     inspections = _inspections_with_judgements(
-        Inspection.objects.for_authority(authority).for_dashboard()
+        Inspection.objects.for_authority(authority)
+        .for_dashboard()
+        .order_by("-start_date", "authority__name", "-id")
     )
     predecessors = sorted(
         {i.authority for i in inspections if i.authority_id != authority.pk}, key=str

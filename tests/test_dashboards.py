@@ -252,8 +252,18 @@ def test_authority_page_shows_evidence_corrections_history_and_ungraded_events(
 def test_successor_page_includes_predecessor_inspections_as_theirs(client, peer_record, bcp):
     response = client.get(bcp.get_absolute_url())
     authorities = [i.authority.name for i in response.context["inspections"]]
-    assert authorities == ["Poole", "Bournemouth, Christchurch and Poole"]
+    assert authorities == ["Bournemouth, Christchurch and Poole", "Poole"]  # newest first
     assert "(Poole)" in response.content.decode()
+
+
+def test_authority_page_lists_inspections_newest_first(client, hampshire):
+    for year in (2014, 2023, 2009, 2019):
+        make_inspection(hampshire, start_date=date(year, 5, 1))
+    response = client.get(hampshire.get_absolute_url())
+    years = [i.start_date.year for i in response.context["inspections"]]
+    assert years == [2023, 2019, 2014, 2009]
+    html = response.content.decode()
+    assert html.index("1 May 2023") < html.index("1 May 2009")
 
 
 def test_inspection_page_lists_judgements_documents_and_missing_areas(client, peer_record):
