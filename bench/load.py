@@ -10,10 +10,10 @@ framework grades and grades from its own scale), serves it with gunicorn (2 work
 static files collected and compressed as in production) on a free port of 127.0.0.1, and drives
 with a bounded pool of client threads (loopback only) the pages a user reaches by following the
 app's own links: the default compare page, an authority on it, the default grid, the compare
-page's CSV link and the peer-position page; then the grid of every authority and its CSV link,
-the heavy case. Prints p50/p95/p99 latency, requests per second and errors, per page and
-overall; the database queries each page makes (counted in-process with the test client); and the
-compare page's weight with gzip (its HTML and every static asset it references).
+page's CSV link, the peer-position page and the England map; then the grid of every authority
+and its CSV link, the heavy case. Prints p50/p95/p99 latency, requests per second and errors,
+per page and overall; the database queries each page makes (counted in-process with the test
+client); and the compare page's weight with gzip (its HTML and every static asset it references).
 
 Then the realistic run, once with each worker's own cache (local memory) and once with the
 cache every worker shares (Redis, `BENCH_CACHE_URL`, default redis://127.0.0.1:6379/14): 20
@@ -194,8 +194,8 @@ def _link(client, url, prefix, text=""):
 
 def follow_links():
     """The pages a user reaches by following the app's own links: the default compare page, an
-    authority on it, the default grid, the compare page's CSV link and the peer-position page;
-    then the grid of every authority and its CSV link, the heavy case."""
+    authority on it, the default grid, the compare page's CSV link, the peer-position page and
+    the England map; then the grid of every authority and its CSV link, the heavy case."""
     from django.test import Client
 
     client = Client(SERVER_NAME="127.0.0.1")
@@ -207,6 +207,7 @@ def follow_links():
         grid,
         _link(client, "/", "/export.csv"),
         _link(client, "/", "/peers/"),
+        _link(client, "/", "/map/"),
         every,
         _link(client, every, "/export.csv"),
     ]
