@@ -238,7 +238,7 @@ def _outline_traces(rows):
     return traces
 
 
-def map_figure(theme, rows, title, today):
+def map_figure(rows, title, today):
     """The hex map: fills, outlines, then the marks on top (the hover and click targets)."""
     xs = [x for r in rows for x, _ in hex_corners(r.authority.hex_q, r.authority.hex_r)]
     ys = [y for r in rows for _, y in hex_corners(r.authority.hex_q, r.authority.hex_r)]
@@ -347,7 +347,7 @@ def map_page(authority, theme, region, today):
         "chart_data": [
             {
                 "id": "hexmap",
-                "figure": map_figure(theme, rows, title, today),
+                "figure": map_figure(rows, title, today),
                 "filename": f"ofsted-map-{theme}-{authority.slug}-{today.isoformat()}",
             }
         ],
