@@ -472,13 +472,24 @@ def theme_figure(theme, entries, lines, joins, subtitle, today, continues=None):
     annotations.append(
         source_annotation("<br>".join(_source_lines(today)), source_top, PLOT_HEIGHT_PX)
     )
+    # A long statement of the filters wraps: plotly.js cuts a subtitle at the chart's edge.
+    subtitle_lines = textwrap.wrap(subtitle, DESKTOP_CHARACTERS) or [""]
+    top = TOP_MARGIN_PX + COMPACT_LINE_PX * (len(subtitle_lines) - 1)
+    title = {
+        "text": text(fw.THEMES[theme]),
+        "subtitle": {"text": "<br>".join(text(line) for line in subtitle_lines)},
+        "x": 0.01,
+    }
+    if len(subtitle_lines) > 1:  # hang the taller title block from the top, clear of the eras
+        height = top + PLOT_HEIGHT_PX + bottom_margin
+        title.update({"yref": "container", "yanchor": "top", "y": 1 - 10 / height})
     layout = {
-        "title": {"text": text(fw.THEMES[theme]), "subtitle": {"text": text(subtitle)}, "x": 0.01},
+        "title": title,
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
         "font": {"family": "system-ui, sans-serif", "size": 13, "color": "#1b1b1b"},
-        "margin": {"l": 20, "r": 20, "t": TOP_MARGIN_PX, "b": bottom_margin},
-        "height": TOP_MARGIN_PX + PLOT_HEIGHT_PX + bottom_margin,
+        "margin": {"l": 20, "r": 20, "t": top, "b": bottom_margin},
+        "height": top + PLOT_HEIGHT_PX + bottom_margin,
         "hovermode": "closest",
         "legend": {
             "orientation": "v",
@@ -519,8 +530,10 @@ def _source_lines(today, width=None):
     return [text(part) for line in lines for part in textwrap.wrap(line, width)]
 
 
-# A phone's chart is about 340 pixels wide: about this many characters of 12-pixel text.
+# A phone's chart is about 340 pixels wide: about this many characters of 12-pixel text; the
+# desktop chart's subtitle holds about twice as many.
 COMPACT_CHARACTERS = 46
+DESKTOP_CHARACTERS = 84
 COMPACT_LINE_PX = 15
 
 
@@ -533,7 +546,8 @@ def compact_layout(layout, subtitle, eras, today):
     source_lines = _source_lines(today, COMPACT_CHARACTERS)
     extra_top = COMPACT_LINE_PX * (len(subtitle_lines) - 1) + 14
     extra_bottom = COMPACT_LINE_PX * (len(source_lines) - 3)
-    height = layout["height"] + extra_top + extra_bottom
+    desktop_extra_top = layout["margin"]["t"] - TOP_MARGIN_PX  # a wrapped desktop subtitle
+    height = layout["height"] - desktop_extra_top + extra_top + extra_bottom
     changes = {
         # The title block hangs from the top, clear of the era labels over the plot.
         "title.yref": "container",
@@ -542,7 +556,7 @@ def compact_layout(layout, subtitle, eras, today):
         "title.font.size": 16,
         "title.subtitle.text": "<br>".join(text(line) for line in subtitle_lines),
         "title.subtitle.font.size": 12,
-        "margin.t": layout["margin"]["t"] + extra_top,
+        "margin.t": TOP_MARGIN_PX + extra_top,
         "margin.b": layout["margin"]["b"] + extra_bottom,
         "height": height,
         "yaxis.ticktext": SHORT_SCALE,

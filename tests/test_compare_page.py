@@ -120,7 +120,7 @@ def test_every_active_filter_is_stated_in_the_heading_subtitle_and_file_names(cl
     assert f"Showing {words}:" in response.content.decode()
     (chart,) = response.context["chart_data"]
     subtitle = chart["figure"]["layout"]["title"]["subtitle"]["text"]
-    assert subtitle == f"Ofsted grades by inspection date: {words}"
+    assert subtitle.replace("<br>", " ") == f"Ofsted grades by inspection date: {words}"
     today = timezone.localdate().isoformat()
     stated = "hampshire-and-peers_ilacs_help-and-protection_from-2018-01-01_to-2024-12-31"
     assert chart["filename"] == f"ofsted-chart_{stated}_{today}"
@@ -201,3 +201,24 @@ def test_the_csv_lists_the_newest_inspection_first_as_the_table_does(client, ham
     body = client.get("/export.csv", {"authority": "hampshire"}).content.decode("utf-8-sig")
     starts = [line.split(",")[4] for line in body.splitlines()[1:]]
     assert starts == ["2024-03-01", "2019-03-01", "2012-03-01"]
+
+
+def test_a_long_subtitle_wraps_on_the_desktop_chart_and_the_plot_moves_down():
+    """plotly.js cuts a one-line subtitle at the chart's edge: a long statement of the filters
+    is wrapped, and the top margin grows by a line for each extra line."""
+    short = charts.theme_figure("overall", [], [], [], "Hampshire", date(2026, 11, 30))
+    subtitle = "Ofsted grades by inspection date: " + ", ".join(["Hampshire"] * 12)
+    long = charts.theme_figure("overall", [], [], [], subtitle, date(2026, 11, 30))
+    lines = long["layout"]["title"]["subtitle"]["text"].split("<br>")
+    assert len(lines) > 1
+    assert all(len(line) <= charts.DESKTOP_CHARACTERS for line in lines)
+    assert " ".join(lines) == subtitle
+    extra = long["layout"]["margin"]["t"] - short["layout"]["margin"]["t"]
+    assert extra == charts.COMPACT_LINE_PX * (len(lines) - 1)
+    # The phone layout wraps from the desktop's one-line margin, not on top of the wrapped one.
+    compact = long["layout"]["meta"]["compact"]
+    phone_lines = compact["title.subtitle.text"].count("<br>") + 1
+    assert (
+        compact["margin.t"]
+        == charts.TOP_MARGIN_PX + charts.COMPACT_LINE_PX * (phone_lines - 1) + 14
+    )
