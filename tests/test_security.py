@@ -193,7 +193,7 @@ def test_markup_typed_in_the_admin_is_text_in_every_chart(client, poole, bcp, ed
     hover = "\n".join(_figure_strings([t["customdata"] for t in overall["data"]]))
     legend = [t["name"] for t in overall["data"]]
     annotations = "\n".join(a["text"] for a in overall["layout"]["annotations"])
-    subtitle = overall["layout"]["title"]["subtitle"]["text"]
+    subtitle = overall["layout"]["title"]["subtitle"]["text"].replace("<br>", " ")  # wrapped
     assert f"Poole {escaped}" in hover
     assert f"Overall effectiveness {escaped}" in hover
     assert legend[0] == f"Poole {escaped} → BCP {escaped}"

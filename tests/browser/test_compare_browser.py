@@ -114,11 +114,11 @@ def test_filters_are_stated_and_clear_clears_them(page, live_server, demo_data):
     _open(page, live_server, query, 1400)
     words = "the peer group Hampshire and peers; ILACS inspections; Overall effectiveness"
     assert words in page.locator(".lede").inner_text()
-    assert (
-        words
-        in page.locator(
-            "#chart-overall .gtitle-subtitle, #chart-overall .g-gtitle"
-        ).first.text_content()
+    # A long subtitle wraps: plotly.js draws each line as a tspan of its own.
+    subtitle = page.locator("#chart-overall .gtitle-subtitle, #chart-overall .g-gtitle").first
+    assert words in subtitle.evaluate(
+        "el => { const lines = [...el.querySelectorAll('tspan.line')];"
+        " return lines.length ? lines.map(t => t.textContent).join(' ') : el.textContent; }"
     )
     with page.expect_download() as download:
         page.get_by_role("button", name="Download chart (PNG)").click()
