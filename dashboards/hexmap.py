@@ -344,6 +344,7 @@ def map_page(authority, theme, region, today):
         "key": key_entries(rows),
         "chosen_row": next((r for r in rows if r.role == "chosen"), None),
         "neighbour_count": len(neighbour_ids),
+        "shows_demo": any(g.demo for g in latest.values()),
         "chart_data": [
             {
                 "id": "hexmap",

@@ -24,7 +24,7 @@ from authorities.models import (
     with_predecessors,
 )
 from inspections import frameworks as fw
-from inspections.models import Judgement, Theme
+from inspections.models import Judgement, SourceDocument, Theme
 
 from .charts import SOURCE, source_annotation, text
 from .filters import QuickSelect
@@ -56,6 +56,7 @@ class Graded:
     theme: str
     grade: str
     date: date
+    demo: bool = False  # read from the project's demo data, not from a report
 
     @property
     def band(self):
@@ -385,12 +386,14 @@ def graded_rows():
         "area",
         "grade",
         "inspection__start_date",
+        "source_document__kind",
     )
     out = []
-    for authority_id, inspection_id, framework, area, grade, day in rows:
+    for authority_id, inspection_id, framework, area, grade, day, kind in rows:
         theme = THEME_OF_AREA.get((framework, area))
         if theme:
-            out.append(Graded(authority_id, inspection_id, framework, theme, grade, day))
+            demo = kind == SourceDocument.Kind.DEMO_DATA
+            out.append(Graded(authority_id, inspection_id, framework, theme, grade, day, demo))
     return out
 
 
@@ -435,9 +438,11 @@ def peer_page(authority, themes, today):
         by_theme[g.theme].append(g)
     subtitle = f"Latest grades at {today:%-d %b %Y}"
     sections = []
+    shows_demo = False
     for theme in themes:
         graded = by_theme[theme]
         latest = latest_per_authority(graded, lineages)
+        shows_demo = shows_demo or any(g.demo for g in latest.values())
         mine = latest.get(authority.pk)
         groups = [
             distribution(authority.name, [authority.pk], latest),
@@ -493,4 +498,5 @@ def peer_page(authority, themes, today):
         "bands": BANDS,
         "neighbour_count": len(neighbours),
         "chart_data": [f for s in sections for f in s["figures"]],
+        "shows_demo": shows_demo,
     }
