@@ -26,7 +26,7 @@ from inspections.models import Area, Framework, Inspection, Judgement, Theme
 DEFAULT_GROUP = "hampshire-and-peers"
 
 
-def _regions(request=None):
+def regions(request=None):
     regions = LocalAuthority.objects.exclude(region="").values_list("region", flat=True)
     return [(r, r) for r in regions.distinct().order_by("region")]
 
@@ -80,8 +80,9 @@ class QuickSelectMultiple(QuickSelectMixin, forms.SelectMultiple):
     pass
 
 
-def _unfiltered(queryset, name, value):
-    # Authority choices add up, so they are applied together in filter_queryset.
+def unfiltered(queryset, name, value):
+    """A filter the page reads rather than applies to the queryset: authority choices add up, so
+    they are applied together in filter_queryset; the peer page and the map read theirs."""
     return queryset
 
 
@@ -90,31 +91,31 @@ class JudgementFilter(django_filters.FilterSet):
         queryset=LocalAuthority.objects.all(),
         to_field_name="slug",
         label="Authorities",
-        method=_unfiltered,
+        method=unfiltered,
         widget=QuickSelectMultiple(attrs={"aria-describedby": "authority-hint"}),
     )
     group = django_filters.ModelChoiceFilter(
         queryset=PeerGroup.objects.all(),
         to_field_name="slug",
         label="Peer group",
-        method=_unfiltered,
+        method=unfiltered,
         widget=QuickSelect,
     )
     neighbours_of = django_filters.ModelChoiceFilter(
         queryset=LocalAuthority.objects.all(),
         to_field_name="slug",
         label="Statistical neighbours of",
-        method=_unfiltered,
+        method=unfiltered,
         widget=QuickSelect,
     )
     neighbour_model = django_filters.ChoiceFilter(
         choices=StatisticalNeighbour.ModelVersion.choices,
         label="Neighbour model",
-        method=_unfiltered,
+        method=unfiltered,
         widget=QuickSelect,
     )
     region = django_filters.ChoiceFilter(
-        choices=_regions, label="Region", method=_unfiltered, widget=QuickSelect
+        choices=regions, label="Region", method=unfiltered, widget=QuickSelect
     )
     framework = django_filters.MultipleChoiceFilter(
         choices=Framework.choices,

@@ -23,7 +23,7 @@ from inspections.models import Inspection, Judgement, Theme
 
 from . import peers
 from .charts import text
-from .filters import QuickSelect
+from .filters import QuickSelect, regions, unfiltered
 
 DEFAULT_THEME = "overall"
 UNGRADED = "none"
@@ -277,25 +277,16 @@ def map_figure(rows, title, today):
 # The page: its filters, then one read of the database and the functions above.
 
 
-def _unfiltered(queryset, name, value):
-    return queryset
-
-
-def _regions():
-    regions = LocalAuthority.objects.current().exclude(region="").values_list("region", flat=True)
-    return [(r, r) for r in sorted(set(regions))]
-
-
 class MapFilter(peers.PeerFilter):
     """The peer page's authority (default Hampshire), one theme (default overall) and, if asked,
     a region whose authorities the table lists. Parameters it does not name are ignored."""
 
     theme = django_filters.ChoiceFilter(
-        choices=Theme.choices, label="Theme", empty_label=None, method=_unfiltered,
+        choices=Theme.choices, label="Theme", empty_label=None, method=unfiltered,
         widget=QuickSelect,
     )  # fmt: skip
     region = django_filters.ChoiceFilter(
-        choices=_regions, label="Region", empty_label="All of England", method=_unfiltered,
+        choices=regions, label="Region", empty_label="All of England", method=unfiltered,
         widget=QuickSelect,
     )  # fmt: skip
 

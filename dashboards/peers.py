@@ -27,7 +27,7 @@ from inspections import frameworks as fw
 from inspections.models import Judgement, SourceDocument, Theme
 
 from .charts import SOURCE, source_annotation, text
-from .filters import QuickSelect
+from .filters import QuickSelect, unfiltered
 
 DEFAULT_AUTHORITY = "hampshire"
 NEIGHBOUR_MODEL = StatisticalNeighbour.ModelVersion.CURRENT
@@ -340,10 +340,6 @@ def over_time_figure(theme, years, own, authority_name, subtitle, today):
 # The page: one read of the database, then the pure functions above.
 
 
-def _unfiltered(queryset, name, value):
-    return queryset
-
-
 class PeerFilter(django_filters.FilterSet):
     """The page's parameters: the authority (default Hampshire) and, optionally, one theme.
     Parameters it does not name are ignored."""
@@ -352,14 +348,14 @@ class PeerFilter(django_filters.FilterSet):
         queryset=LocalAuthority.objects.all(),
         to_field_name="slug",
         label="Authority",
-        method=_unfiltered,
+        method=unfiltered,
         widget=QuickSelect,
     )
     theme = django_filters.ChoiceFilter(
         choices=Theme.choices,
         label="Theme",
         empty_label="Every theme",
-        method=_unfiltered,
+        method=unfiltered,
         widget=QuickSelect,
     )
 

@@ -3,9 +3,9 @@
 import re
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from inspections.models import Judgement
+from tests.browser.hovering import hover_onto
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,16 +29,7 @@ def test_clicking_a_chart_point_opens_its_inspection(page, live_server, demo_dat
     )  # the point has stopped moving (a late relayout would move it)
     box = point.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    hover = page.locator("#chart-overall .hoverlayer .hovertext")
-    for _ in range(3):  # plotly shows a hover on a mouse move onto the point: move off and on
-        page.mouse.move(x - 40, y)
-        page.mouse.move(x, y, steps=5)
-        try:
-            hover.wait_for(timeout=5000)
-            break
-        except PlaywrightTimeoutError:
-            continue
-    hover.wait_for(timeout=5000)
+    hover_onto(page, page.locator("#chart-overall .hoverlayer .hovertext"), lambda: (x, y))
     assert (
         "Click to open the inspection" in page.locator("#chart-overall .hovertext").text_content()
     )

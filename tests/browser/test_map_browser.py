@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from authorities.models import LocalAuthority
 from inspections.models import Judgement
+from tests.browser.hovering import hover_onto
 from tests.factories import make_inspection, make_judgement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -57,16 +57,7 @@ def _point_at_hexagon(page, authority):
     """Move the mouse onto the authority's hexagon until plotly shows its hover; (x, y, text)."""
     page.locator("#hexmap").scroll_into_view_if_needed()
     hover = page.locator("#hexmap .hoverlayer .hovertext")
-    for _ in range(3):  # plotly shows a hover on a mouse move onto the point: move off and on
-        x, y = _still_position(page, authority)
-        page.mouse.move(x - 60, y - 60)
-        page.mouse.move(x, y, steps=5)
-        try:
-            hover.wait_for(timeout=5000)
-            break
-        except PlaywrightTimeoutError:
-            continue
-    hover.wait_for(timeout=5000)
+    x, y = hover_onto(page, hover, lambda: _still_position(page, authority), away=(60, 60))
     # The hover may be of a hexagon the mouse passed over; plotly redraws it within 50 ms of the
     # last move.
     page.wait_for_timeout(300)
