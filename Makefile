@@ -49,6 +49,7 @@ migrate: install
 
 data: migrate
 	$(PY) manage.py load_authorities
+	$(PY) manage.py load_publications
 	$(PY) manage.py load_demo
 
 # DEBUG is off unless asked for; the development server asks (and so do its migrate and data).

@@ -27,6 +27,7 @@ from . import frameworks as fw
 from .models import Inspection, Judgement, SourceDocument
 from .parsing import ParsedDocument, ParseError, authority_aliases, parse_document
 from .pdf import PdfError, extract_pages
+from .publications import Publication
 
 SUFFIXES = (".pdf", ".txt")
 FOLDER_URN_RE = re.compile(r"^(\d{5,8})_")
@@ -76,6 +77,8 @@ class Outcome:
     judgements_changed: int = 0
     judgements_added: int = 0
     judgements_lost: int = 0
+    # The catalogue entry of Ofsted's that this report is, when the catalogue holds it.
+    publication: Publication | None = None
 
 
 def find_documents(paths):
@@ -209,6 +212,7 @@ def store(result: ReadResult) -> Outcome:
         with transaction.atomic():
             outcome = _store(result)
             keep_file(outcome.document, result.path, written)
+            outcome.publication = Publication.match_document(outcome.document)
             return outcome
     except BaseException:
         for name in written:

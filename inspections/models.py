@@ -535,3 +535,8 @@ class ImportProblem(models.Model):
 
     def __str__(self):
         return f"{self.file_name}: {self.get_status_display().lower()}"
+
+
+# The catalogue of Ofsted's publications lives in its own module (one job); its models are
+# registered here, as every model of the app is.
+from .publications import CatalogueCheck, Publication  # noqa: E402, F401
