@@ -69,6 +69,7 @@ class ParsedDocument:
     judgements: tuple[FoundJudgement, ...]
     not_judged: tuple[str, ...] = ()
     review_reasons: tuple[str, ...] = ()
+    authority_candidates: tuple[str, ...] = ()  # LA codes a shared name may be
 
     def as_json(self, authority: Mapping | None = None) -> dict:
         """The corpus README's "Expected format": what `ingest --json`, `bench/accuracy.py` and
@@ -123,7 +124,8 @@ def parse_document(
     framework = title.framework_of(heading_text)
     if framework is None and kind == COUNCIL_PAPER:
         framework = title.framework_of(block_text)
-    visit = [] if framework else title.visit_heading(block)
+    # A letter's title may sit among its address lines: its heading names the authority.
+    visit = [] if framework not in (None, *fw.UNGRADED_FRAMEWORKS) else title.visit_heading(block)
     if visit:
         heading, heading_text = visit, "\n".join(visit)
         framework = title.framework_of(heading_text)
@@ -141,11 +143,16 @@ def parse_document(
         raise ParseError(f"{source}: no known inspection framework recognised in its title")
 
     try:
-        code, as_printed = title.authority(heading, text.lines, authorities)
+        code, as_printed, shared = title.authority(heading, text.lines, authorities)
     except title.UnknownAuthority as e:
         raise ParseError(f"{source}: authority {e.args[0]!r} is not in the reference") from e
     reasons: list[str] = []
-    if code is None:
+    if shared:
+        reasons.append(
+            f"the title block names {as_printed!r}, which the reference gives to more than one "
+            f"authority (LA codes {', '.join(shared)}): a person must choose"
+        )
+    elif code is None:
         reasons.append("the authority is not named in the title block or running headers")
 
     if kind == COUNCIL_PAPER:
@@ -172,6 +179,7 @@ def parse_document(
         judgements=tuple(judgements),
         not_judged=tuple(not_judged),
         review_reasons=tuple(reasons),
+        authority_candidates=shared,
     )
 
 

@@ -15,7 +15,7 @@ from collections import Counter
 
 from inspections import frameworks as fw
 
-from .authorities import lookup
+from .authorities import candidates, lookup
 from .dates import date_range, parse_date
 from .text import Line
 
@@ -43,15 +43,15 @@ FRAMEWORK_TITLES = (
     (fw.SLAC, re.compile(rf"{_INSPECTION} of safeguarding and looked\s+after children", re.I)),
     (fw.LAC, re.compile(rf"{_INSPECTION} of looked\s+after children\s+services", re.I)),
     (fw.ILACS, re.compile(
-        rf"{_INSPECTION} of\s+(?:[\w\s,&'’-]{{1,80}}?\s)?(?:local\s+authority\s+)?children[’']s"
+        rf"{_INSPECTION} of\s+(?:[\w\s,&'’.-]{{1,100}}?\s)?(?:local\s+authority\s+)?children[’']s"
         r"\s+(?:social\s+care\s+)?services", re.I)),
     (fw.LSCB_REVIEW, re.compile(
         r"\breview of the effectiveness of the local\s+safeguarding children", re.I)),
 )  # fmt: skip
 
 TITLE_AUTHORITY_RE = re.compile(
-    rf"(?:{_INSPECTION} of\s+(?:the\s+)?(?P<name>[A-Z][\w ,&'’.-]{{1,60}}?)\s+local\s+authority"
-    r"|[Vv]isit (?:to|of)\s+(?:the\s+)?(?P<visited>[A-Z][\w ,&'’.-]{1,60}?)\s+"
+    rf"(?:{_INSPECTION} of\s+(?:the\s+)?(?P<name>[A-Z][\w ,&'’.-]{{1,100}}?)\s+local\s+authority"
+    r"|[Vv]isit (?:to|of)\s+(?:the\s+)?(?P<visited>[A-Z][\w ,&'’.-]{1,100}?)\s+"
     r"(?:local\s+authority\s+)?)\s*children[’']s\s+services",
     re.I,
 )
@@ -165,10 +165,17 @@ def _known_name(text: str, authorities) -> str | None:
     return None
 
 
-def authority(title: list[str], lines: list[Line], authorities) -> tuple[str | None, str | None]:
-    """(LA code, name as printed) from the title, the running headers or the opening sentence.
+def authority(
+    title: list[str], lines: list[Line], authorities
+) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """(LA code, name as printed, shared) from the title, the running headers or the opening
+    sentence.
 
-    Raises UnknownAuthority when the title names a council the reference does not know.
+    Every name in the title block counts, and the longest wins ("Bournemouth, Christchurch and
+    Poole" over "Poole"). When names of the same length are different authorities', or the only
+    name is one several authorities share (a company that runs two councils' services), no code
+    is chosen: `shared` lists the codes it may be, for a person to choose. Raises
+    UnknownAuthority when the title names a council the reference does not know.
     """
     title_text = " ".join(title[:6])
     names: list[tuple[str, bool]] = []  # (name, whether a miss means an unknown authority)
@@ -192,13 +199,16 @@ def authority(title: list[str], lines: list[Line], authorities) -> tuple[str | N
             name = _known_name(m["title"][place.end() :], authorities)
             if name:
                 names.append((name, False))
+    found: list[tuple[str, tuple[str, ...]]] = []
     unknown = None
     for name, strict in names:
-        code = lookup(name, authorities)
-        if code:
-            return code, " ".join(name.split())
-        if strict and unknown is None:
+        codes = candidates(name, authorities)
+        if codes:
+            found.append((" ".join(name.split()), codes))
+        elif strict and unknown is None:
             unknown = name
+    if found:
+        return _longest_name(found)
     if unknown:
         raise UnknownAuthority(unknown)
     # Running headers: "Hampshire inspection of safeguarding and looked after children services".
@@ -209,12 +219,29 @@ def authority(title: list[str], lines: list[Line], authorities) -> tuple[str | N
             counts[m["name"]] += 1
     if counts:
         name = counts.most_common(1)[0][0]
-        return lookup(name, authorities), name
+        return lookup(name, authorities), name, ()
     for line in lines[:200]:
         m = SERVICES_IN_RE.match(line.text.strip())
         if m and lookup(m["name"], authorities):
-            return lookup(m["name"], authorities), m["name"]
-    return None, None
+            return lookup(m["name"], authorities), m["name"], ()
+    return None, None, ()
+
+
+def _longest_name(found: list[tuple[str, tuple[str, ...]]]):
+    """The authority of the longest name found; see `authority`."""
+    one = [(name, codes[0]) for name, codes in found if len(codes) == 1]
+    if not one:
+        # Only shared names: an authority every one of them names, else a person's choice.
+        common = set.intersection(*(set(codes) for _name, codes in found))
+        if len(common) == 1:
+            return common.pop(), found[0][0], ()
+        return None, found[0][0], tuple(sorted(common or {c for _n, cs in found for c in cs}))
+    longest = max(len(name) for name, _code in one)
+    top = [(name, code) for name, code in one if len(name) == longest]
+    codes = sorted({code for _name, code in top})
+    if len(codes) == 1:
+        return codes[0], top[0][0], ()
+    return None, " / ".join(dict.fromkeys(name for name, _code in top)), tuple(codes)
 
 
 def field(block_lines: list[Line], regex, accept, continues=None):
