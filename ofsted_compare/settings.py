@@ -213,6 +213,28 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 
+
+def fetch_timeout(value):
+    """(connect, read) seconds from "10,60" (or one number for both)."""
+    try:
+        parts = [float(p) for p in value.split(",")]
+    except ValueError:
+        parts = []
+    if len(parts) not in (1, 2) or min(parts) <= 0:
+        raise ImproperlyConfigured(f"Unexpected value OFSTED_FETCH_TIMEOUT={value}")
+    return (parts[0], parts[-1])
+
+
+# fetch_reports reads Ofsted's provider pages here. The contact (an email address or web page)
+# goes in the User-Agent of every request, so that Ofsted can reach whoever runs the fetch.
+OFSTED_REPORTS_URL = os.environ.get("OFSTED_REPORTS_URL", "https://reports.ofsted.gov.uk")
+OFSTED_FETCH_CONTACT = os.environ.get("OFSTED_FETCH_CONTACT", "")
+OFSTED_FETCH_TIMEOUT = fetch_timeout(os.environ.get("OFSTED_FETCH_TIMEOUT", "10,60"))
+# Retries of a request answered 429 or 5xx (or timed out), with exponential backoff; a
+# Retry-After header is honoured.
+OFSTED_FETCH_RETRIES = int(os.environ.get("OFSTED_FETCH_RETRIES", "3"))
+OFSTED_FETCH_BACKOFF = float(os.environ.get("OFSTED_FETCH_BACKOFF", "2"))
+
 # Where the shared test corpus lives (../shared beside the project); tests and benchmarks read it.
 SHARED_DIR = Path(os.environ.get("OFSTED_SHARED_DIR", BASE_DIR.parent / "shared"))
 
