@@ -29,8 +29,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from inspections.parsing import NOT_A_REPORT, ParseError, authority_aliases, parse_document  # noqa: E402
-from inspections.pdf import PdfError, extract_pages  # noqa: E402
+from inspections.parsing import (  # noqa: E402
+    NOT_A_REPORT,
+    NotAReport,
+    ParseError,
+    authority_aliases,
+    parse_document,
+)
+from inspections.pdf import extract_pages  # noqa: E402
 
 DEFAULT_SHARED = Path(os.environ.get("OFSTED_SHARED_DIR", ROOT.parent / "shared")) / "corpus"
 DEFAULT_AUTHORITIES = ROOT / "authorities/data/local_authorities.csv"
@@ -71,7 +77,7 @@ def read(path: Path, authorities) -> tuple[dict, float]:
         pages = extract_pages(path) if paged else [path.read_text(encoding="utf-8")]
         actual = parse_document(pages, source=path.name, paged=paged, authorities=authorities)
         result = actual.as_json()
-    except PdfError:
+    except NotAReport:
         result = {"kind": NOT_A_REPORT, "judgements": [], "review_reasons": []}
     except ParseError as e:
         result = {"refused": str(e), "judgements": [], "review_reasons": []}

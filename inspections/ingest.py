@@ -25,7 +25,14 @@ from authorities.models import LocalAuthority
 
 from . import frameworks as fw
 from .models import Inspection, Judgement, SourceDocument
-from .parsing import ParsedDocument, ParseError, authority_aliases, parse_document
+from .parsing import (
+    NOT_A_REPORT,
+    NotAReport,
+    ParsedDocument,
+    ParseError,
+    authority_aliases,
+    parse_document,
+)
 from .pdf import PdfError, extract_pages
 from .publications import Publication
 
@@ -52,6 +59,9 @@ class ReadResult:
     fingerprint: list[int] = field(default_factory=list)
     status: str = INGESTED
     reason: str = ""
+    # Refused because the file is not a report at all (an empty file, a saved web page), as
+    # opposed to a report that could not be read or placed.
+    not_a_report: bool = False
 
     @property
     def file_name(self):
@@ -122,11 +132,11 @@ def text_fingerprint(pages):
 def read_text(path):
     data = Path(path).read_bytes()
     if not data.strip():
-        raise ParseError(f"{path}: the file is empty")
+        raise NotAReport(f"{path}: the file is empty")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ParseError(f"{path}: the text is UTF-16; convert it to UTF-8 and ingest it again")
     if b"\x00" in data:
-        raise ParseError(f"{path}: not a text file (it holds binary data)")
+        raise NotAReport(f"{path}: not a text file (it holds binary data)")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -152,14 +162,16 @@ def read_document(path, authorities, sha256=None, size=None):
             pages, source=path, paged=result.pages is not None, authorities=authorities
         )
         result.fingerprint = text_fingerprint(pages)
-        if result.parsed.kind == "not_a_report":
+        if result.parsed.kind == NOT_A_REPORT:
             result.status, result.reason = REFUSED, f"{path}: not an inspection report"
+            result.not_a_report = True
         elif result.parsed.authority_code is None:
             # Stored without an authority it could not be compared or found again: refuse it.
             result.status = REFUSED
             result.reason = f"{path}: no authority found in its title block or running headers"
     except (ParseError, PdfError) as e:
         result.status, result.reason = REFUSED, _with_path(path, str(e))
+        result.not_a_report = isinstance(e, NotAReport)
     except OSError as e:
         result.status, result.reason = REFUSED, f"{path}: cannot read the file ({e.strerror})"
     except Exception as e:  # a parser bug must not stop the run: report it for this file only

@@ -20,11 +20,16 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfpage import PDFTextExtractionNotAllowed
 from pdfminer.psexceptions import PSException
 
-from inspections.parsing import ParseError
+from inspections.parsing import NotAReport, ParseError
 
 
 class PdfError(ParseError):
     """The file cannot be read as a PDF with text; the message says why."""
+
+
+class NotAPdf(PdfError, NotAReport):
+    """The file is empty or no PDF at all (a saved web page): not a report, unlike a PDF that is
+    encrypted, damaged or a scan, which may well be one."""
 
 
 # Boxes are not grouped into reading order (boxes_flow=None): rows are rebuilt from positions.
@@ -103,10 +108,10 @@ def extract_pages(path: str | Path) -> list[str]:
     except OSError as e:
         raise PdfError(f"{path}: cannot open the file ({e.strerror})") from e
     if not head:
-        raise PdfError(f"{path}: empty file")
+        raise NotAPdf(f"{path}: empty file")
     if b"%PDF-" not in head:
         what = "an HTML page" if b"<html" in head.lower() else "something else"
-        raise PdfError(f"{path}: not a PDF (the file is {what})")
+        raise NotAPdf(f"{path}: not a PDF (the file is {what})")
     try:
         pages = [page_text(_boxes(layout)) for layout in _pdfminer_pages(path, laparams=LAPARAMS)]
     except (PDFPasswordIncorrect, PDFEncryptionError, PDFTextExtractionNotAllowed) as e:

@@ -150,12 +150,24 @@ def test_bad_input_is_refused_by_name_and_nothing_is_stored(tmp_path, authoritie
     assert (SourceDocument.objects.count(), Inspection.objects.count()) == (0, 0)
 
 
+# Files that are no report at all; every other refused file may be a real report.
+NOT_REPORTS = {"saved-page.pdf", "empty.pdf", "empty.txt"}
+
+
+@pytest.mark.parametrize("name", BAD_INPUT)
+def test_only_a_file_that_is_no_report_is_labelled_not_a_report(tmp_path, authorities, name):
+    (tmp_path / name).write_bytes(BAD_INPUT[name][0])
+    found, _, _ = run_ingest(tmp_path)
+    assert found[name]["kind"] == ("not_a_report" if name in NOT_REPORTS else None)
+
+
 def test_authority_not_in_the_reference_is_refused(tmp_path, authorities):
     report = ilacs_report(title="Narnia County Council\n", lead="Lead inspector: A N Other\n")
     (tmp_path / "narnia.txt").write_text(report)
     found, stderr, error = run_ingest(tmp_path)
     assert error is not None
     assert found["narnia.txt"]["status"] == "refused"
+    assert found["narnia.txt"]["kind"] is None  # a real report, whatever its authority
     assert "not in the reference" in stderr
     assert not Inspection.objects.exists()
 

@@ -12,6 +12,15 @@ def test_a_saved_web_page_is_not_a_report():
     assert (doc.framework, doc.authority_code, doc.judgements) == (None, None, ())
 
 
+def test_a_web_page_holding_a_report_is_refused_not_labelled_not_a_report():
+    page = (
+        "<html><body><h1>Inspection of Westshire local authority children’s services</h1>"
+        "<p>Overall effectiveness: Good</p></body></html>"
+    )
+    with pytest.raises(ParseError, match="web page that holds a ILACS report"):
+        parse_text(page)
+
+
 def test_an_unrecognised_document_is_refused_with_its_name():
     with pytest.raises(ParseError, match=r"minutes\.txt: no known inspection framework"):
         parse_text("Minutes of the meeting\nThe committee noted that services are good.\n",

@@ -21,8 +21,11 @@ guesses a grade. Dates, the publication date and the lead inspector come from th
 The rule for `kind`:
 - "council_paper" when the opening lines carry a committee report header ("Committee/Panel:",
   "Report From:", "Decision Maker:"); its grades are the Ofsted grades it restates.
-- "not_a_report" when the text is a web page (it starts with an HTML tag): a saved "not found"
-  page in a download folder. Nothing is read from it.
+- "not_a_report" when the file is not a report at all: a web page (the text starts with an HTML
+  tag: a saved "not found" page in a download folder) that prints no report's title. Nothing is
+  read from it. A web page that does print a report's title is refused (`ParseError`), never
+  labelled "not_a_report": a real report is never that. Callers raise `NotAReport` for files
+  that hold no text to read (an empty file, binary data, a ".pdf" that is no PDF).
 - "inspection_report" otherwise, when a framework is recognised from the report's title, its
   running headers or its judgement table; when none is, `ParseError` is raised.
 
@@ -45,7 +48,14 @@ from .judgements import FoundJudgement, by_label, missing, reconcile, restatemen
 from .tables import Table, find_table, labels_of, unknown_rows
 from .text import Evidence, read_text
 
-__all__ = ["Evidence", "FoundJudgement", "ParseError", "ParsedDocument", "parse_document"]
+__all__ = [
+    "Evidence",
+    "FoundJudgement",
+    "NotAReport",
+    "ParseError",
+    "ParsedDocument",
+    "parse_document",
+]
 
 INSPECTION_REPORT = "inspection_report"
 COUNCIL_PAPER = "council_paper"
@@ -54,6 +64,10 @@ NOT_A_REPORT = "not_a_report"
 
 class ParseError(ValueError):
     """The document does not look as expected; the message names the source and the reason."""
+
+
+class NotAReport(ParseError):
+    """The file is not a report at all (empty, binary, a web page): there is nothing to ingest."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +126,11 @@ def parse_document(
 ) -> ParsedDocument:
     """Parse one document; see the module docstring for the contract."""
     if title.HTML_RE.match(pages[0] if pages else ""):
+        framework = title.framework_of(" ".join(pages))
+        if framework:
+            raise ParseError(
+                f"{source}: a web page that holds a {framework} report; ingest the report's PDF"
+            )
         return ParsedDocument(NOT_A_REPORT, None, None, None, None, None, None, None, ())
     text = read_text(pages, paged)
     block = title.block(text.lines, paged)

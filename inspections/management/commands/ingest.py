@@ -264,9 +264,10 @@ def _as_json(result, outcome, dry_run, authority_of):
     }
     parsed = result.parsed
     if parsed is None or result.status in (ingest.REFUSED, ingest.FAILED):
-        # A file refused before parsing (not a PDF, empty, unreadable) holds nothing to ingest.
-        not_a_report = result.status == ingest.REFUSED
-        line["kind"] = parsed.kind if parsed else ("not_a_report" if not_a_report else None)
+        # A file refused before parsing holds nothing to ingest; only one that is no report at
+        # all (empty, a saved web page) is "not_a_report": a report refused for any other
+        # reason (encrypted, a scan, an unknown authority) is still a report.
+        line["kind"] = "not_a_report" if result.not_a_report else None
         return line
     line["dry_run"] = dry_run
     line.update(parsed.as_json(authority_of.get(parsed.authority_code)))
