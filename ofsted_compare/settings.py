@@ -132,7 +132,14 @@ def cache_from_url(url):
             "OPTIONS": {"MAX_ENTRIES": 200},
         }
     if scheme in ("redis", "rediss", "unix"):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        # Django's Redis backend that answers as an empty cache while Redis is down or hung
+        # (dashboards/cache.py): half a second to connect or answer, then pages are built without
+        # it and Redis is tried again every 5 s.
+        return {
+            "BACKEND": "dashboards.cache.FailSoftRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "RETRY_AFTER": 5},
+        }
     if scheme == "db":
         return {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
