@@ -119,7 +119,9 @@ def dashboard_view(page_key):
             # Load tests count hits and builds; `no-cache` makes browsers and proxies ask again
             # (a cheap 304) so that a correction shows at once.
             response["X-Page-Cache"] = "hit" if hit else "miss"
-            patch_cache_control(response, no_cache=True, private=settings.LOGIN_REQUIRED)
+            patch_cache_control(response, no_cache=True)
+            if settings.LOGIN_REQUIRED:  # a directive has no false form: left out, not "=False"
+                patch_cache_control(response, private=True)
             return response
 
         conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(cached)

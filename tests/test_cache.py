@@ -165,6 +165,22 @@ def test_a_page_the_reader_has_is_not_sent_again(client, judgement, url):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "login_required, expected", [(False, "no-cache"), (True, "no-cache, private")]
+)
+def test_cache_control_is_well_formed(
+    client, judgement, staff_user, settings, login_required, expected
+):
+    settings.LOGIN_REQUIRED = login_required
+    if login_required:
+        client.force_login(staff_user)
+
+    pages = [client.get(url) for url in ["/", "/authorities/hampshire/", "/authorities/hampshire/"]]
+
+    assert [page["Cache-Control"] for page in pages] == [expected] * 3  # a hit as a miss
+
+
+@pytest.mark.django_db
 def test_a_correction_changes_the_etag(client, judgement, staff_user):
     first = client.get("/authorities/hampshire/")
 
