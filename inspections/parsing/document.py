@@ -217,10 +217,12 @@ def _judgements(framework: str, text, table: Table | None, heading: str):
     if table is None:
         reasons.append(f"no {framework} judgement table found")
         table = Table()
+    restated = [] if framework in (fw.SLAC, fw.LAC) else restatements(framework, text)
     if framework == fw.SLAC:
         found, not_judged, table_reasons = slac.by_row_order(table)
     else:
-        found, not_judged, table_reasons = by_label(framework, table)
+        body = [r for r in restated if r.line not in table.lines]
+        found, not_judged, table_reasons = by_label(framework, table, body)
     reasons.extend(table_reasons)
     reasons.extend(
         f"the judgement table prints {row!r}, which is not a {framework} judgement: its grade "
@@ -234,7 +236,7 @@ def _judgements(framework: str, text, table: Table | None, heading: str):
     if framework in (fw.SLAC, fw.LAC):
         found = slac.check_headings(framework, found, text)
     else:
-        found, body_reasons = reconcile(framework, found, restatements(framework, text), table)
+        found, body_reasons = reconcile(framework, found, restated, table)
         reasons.extend(body_reasons)
     reasons.extend(missing(framework, found, not_judged))
     if framework == fw.ILACS:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from inspections import frameworks as fw
 
 from .grades import NOT_JUDGED, grade_of
-from .tables import Row, Table, label_key, labels_of
+from .tables import Row, Table, label_key, labels_of, slips
 from .text import Evidence, Text
 
 
@@ -54,16 +54,76 @@ def judgement(framework: str, key: str, row: Row, reason: str = "") -> FoundJudg
     )
 
 
-def by_label(framework: str, table: Table) -> tuple[list[FoundJudgement], list[str], list[str]]:
-    """Rows whose labels are unique within the framework (ILACS, SIF, LAC)."""
+def slipped_areas(framework: str, table: Table) -> dict[int, tuple[list[str], list[int]]]:
+    """For each row whose label is a slip of the framework's wording, the areas it may be,
+    nearest first. An area another row prints exactly, or whose theme such a row holds (an
+    inspection holds one area per theme), is not one of them."""
     areas = labels_of(framework)
+    exact = {areas[k] for k in map(label_key, (r.label for r in table.rows)) if k in areas}
+    themes = {fw.area(framework, key).theme for key in exact} - {None}
+    slipped = {}
+    for i, row in enumerate(table.rows):
+        key = label_key(row.label)
+        if key in areas:
+            continue
+        near = sorted(
+            (distance, areas[label])
+            for label, distance in slips(key, areas).items()
+            if areas[label] not in exact and fw.area(framework, areas[label]).theme not in themes
+        )
+        slipped[i] = [area for _distance, area in near], [d for d, _area in near]
+    return slipped
+
+
+def by_label(
+    framework: str, table: Table, body: list[Restatement] = ()
+) -> tuple[list[FoundJudgement], list[str], list[str]]:
+    """Rows whose labels are unique within the framework (ILACS, SIF, LAC).
+
+    A row whose label is a slip (see `tables.slips`) is the one area it can be. When it could
+    be two, it is the nearest, flagged, unless the body's headings settle it (they grade one of
+    them as the row does, and no other); when two are as near, its grade is not read.
+    """
+    areas = labels_of(framework)
+    slipped = slipped_areas(framework, table)
     found, not_judged, reasons = [], [], list(table.reasons)
+    row_area: dict[int, str] = {}
+    doubts: dict[int, str] = {}
+    for i, row in enumerate(table.rows):
+        if i not in slipped:
+            row_area[i] = areas[label_key(row.label)]
+            continue
+        near, distances = slipped[i]
+        if not near:
+            reasons.append(
+                f"the judgement table prints {row.label!r}, which could only be a judgement "
+                "another row already gives: its grade is not read"
+            )
+            continue
+        settled = _settled_by_body(row, near, body)
+        if len(near) == 1 or settled:
+            row_area[i] = settled or near[0]
+        elif distances[0] == distances[1]:
+            names = " or ".join(fw.area(framework, a).label for a in near[:2])
+            reasons.append(
+                f"the judgement table prints {row.label!r}, which could be {names}: its grade "
+                "is not read"
+            )
+        else:
+            row_area[i] = near[0]
+            others = ", ".join(repr(fw.area(framework, a).label) for a in near[1:])
+            doubts[i] = (
+                f"the label {row.label!r} is nearest to "
+                f"{fw.area(framework, near[0]).label!r} but could be {others}"
+            )
     printed: dict[str, int] = defaultdict(int)
-    for row in table.rows:
-        printed[areas[label_key(row.label)]] += 1
+    for area in row_area.values():
+        printed[area] += 1
     seen = set()
-    for row in table.rows:
-        key = areas[label_key(row.label)]
+    for i, row in enumerate(table.rows):
+        if i not in row_area:
+            continue
+        key = row_area[i]
         if printed[key] > 1:
             # Which of its grades is the judgement is a guess: none is taken.
             if key not in seen:
@@ -76,8 +136,17 @@ def by_label(framework: str, table: Table) -> tuple[list[FoundJudgement], list[s
         if row.grade == NOT_JUDGED:
             not_judged.append(key)
             continue
-        found.append(judgement(framework, key, row))
+        found.append(judgement(framework, key, row, doubts.get(i, "")))
     return found, not_judged, reasons
+
+
+def _settled_by_body(row: Row, near: list[str], body: list[Restatement]) -> str | None:
+    """The one area of `near` the body grades as the row does (and no other way), if one."""
+    graded: dict[str, set[str]] = defaultdict(set)
+    for r in body:
+        graded[r.area].add(r.grade)
+    same = [a for a in near if row.grade in graded[a]]
+    return same[0] if len(same) == 1 and graded[same[0]] == {row.grade} else None
 
 
 _GRADE_WORDS = r"requires?\s+improvement(?:\s+to\s+be\s+good)?|outstanding|good|inadequate|adequate"

@@ -14,7 +14,7 @@ from inspections import frameworks as fw
 
 from .grades import GRADE_CELLS, NOT_JUDGED, normalise
 from .judgements import FoundJudgement, judgement
-from .tables import Row, Table
+from .tables import Row, Table, label_key
 from .text import Text, evidence
 
 SLAC_SECTIONS = ("safeguarding.", "looked_after_children.")
@@ -35,11 +35,11 @@ def by_row_order(table: Table) -> tuple[list[FoundJudgement], list[str], list[st
     found, not_judged, reasons = [], [], list(table.reasons)
     section, position = 0, 0
     for row in table.rows:
-        label = normalise(row.label)
-        order = [normalise(a.label) for a in sections[section]]
+        label = label_key(row.label)
+        order = [label_key(a.label) for a in sections[section]]
         if label not in order[position:] and section == 0 and label in order[:position]:
             section, position = 1, 0  # the looked after children rows begin
-            order = [normalise(a.label) for a in sections[section]]
+            order = [label_key(a.label) for a in sections[section]]
         if label in order[position:]:
             index = order.index(label, position)
             reason = ""

@@ -6,6 +6,11 @@ a line (the page's row, rebuilt from the layout by `inspections.pdf`); where a r
 with its label wrapped round the grade, or as a label column then a grade column, the pairing
 is accepted only when the table's structure proves it. A table that proves neither is left
 unread, with a reason: pairing its cells some other way could give a grade to the wrong label.
+
+Ofsted's tables slip: a word left out ("The experiences and progress of children care
+leavers"), a stray full stop. A label is compared word by word with the framework's own labels
+(`slips`): within `MAX_SLIP_WORDS` words of one, it is a row of the table, kept as printed, and
+`judgements.by_label` decides which area it is, or flags it when it could be two.
 """
 
 import re
@@ -41,11 +46,63 @@ MAX_LABEL_FRAGMENTS = 6
 TABLE_GRADE_CELLS = frozenset(g for g in GRADE_CELLS if not g.startswith("grade "))
 # SIF numbers its rows ("2.1 Adoption performance"); reports differ in the numbers they print.
 NUMBERING_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?(?:\s+|$)")
+# A stray character at a label's end: "Overall effectiveness." (a colon is a heading's, never a
+# table row's: "Overall effectiveness: good" in the body is a restatement).
+TRAILING_STRAY_RE = re.compile(r"\s*[.*]+$")
+_WORD_PUNCTUATION_RE = re.compile(r"[^\w\s'-]")
+# A slip leaves out at most a third of a label's words, or adds one stray word; a word may
+# carry one stray or missing character ("provisions", "childen").
+SLIP_SHARE = 3
+STRAY_WORDS = 1
+NEAR_WORD_CHARS = 4
 
 
 def label_key(text: str) -> str:
-    """A label as compared: normalised, without its row number."""
-    return NUMBERING_RE.sub("", normalise(text)).strip()
+    """A label as compared: normalised, without its row number or a stray character at its
+    end."""
+    return TRAILING_STRAY_RE.sub("", NUMBERING_RE.sub("", normalise(text)).strip())
+
+
+def _near(word: str, other: str) -> bool:
+    """The same word, or one with a character more, less or other ("provisions")."""
+    if word == other:
+        return True
+    if min(len(word), len(other)) < NEAR_WORD_CHARS or abs(len(word) - len(other)) > 1:
+        return False
+    i = 0
+    while i < min(len(word), len(other)) and word[i] == other[i]:
+        i += 1
+    return (
+        word[i + 1 :] == other[i + 1 :] or word[i:] == other[i + 1 :] or word[i + 1 :] == other[i:]
+    )
+
+
+def _left_out(short: list[str], long: list[str]) -> int | None:
+    """How many of `long`'s words `short` leaves out, when it is `long` less some words."""
+    j = 0
+    for word in long:
+        if j < len(short) and _near(short[j], word):
+            j += 1
+    return len(long) - len(short) if j == len(short) else None
+
+
+def slips(key: str, labels) -> dict[str, int]:
+    """The framework's labels (in `labels`, `label_key` form) that `key` may be a slip of, each
+    with how many words it is away: the label less up to a third of its words, or with one
+    stray word; {} when it is none's."""
+    if key.endswith(":"):
+        return {}  # a heading's label, whose grade follows it in the body: not a table row
+    words = _WORD_PUNCTUATION_RE.sub(" ", key).split()
+    found = {}
+    for label in labels:
+        label_words = _WORD_PUNCTUATION_RE.sub(" ", label).split()
+        gap = len(label_words) - len(words)
+        if not -STRAY_WORDS <= gap <= len(label_words) // SLIP_SHARE or not words:
+            continue  # cheap first: most lines are no label's
+        distance = _left_out(words, label_words) if gap >= 0 else _left_out(label_words, words)
+        if distance is not None:
+            found[label] = abs(distance)
+    return found
 
 
 def labels_of(framework: str) -> dict[str, str]:
@@ -107,7 +164,7 @@ def _read_table(fragments: list[Fragment], start: int, labels) -> list[_Token]:
             tokens.append(_Token("grade", tuple(range(i, grade[0] + 1)), grade[1]))
             i = grade[0] + 1
             continue
-        label = _label(fragments, i, labels)
+        label = _label(fragments, i, labels) or _slipped_label(fragments, i, labels)
         if label is None:
             break
         tokens.extend(label)
@@ -134,6 +191,20 @@ def _label(fragments, i: int, labels) -> list[_Token] | None:
             break
         j += 1
     return best
+
+
+def _slipped_label(fragments, i: int, labels) -> list[_Token] | None:
+    """A label printed with a slip (see `slips`), over the fragments up to its grade."""
+    buf, parts = "", []
+    for j in range(i, min(i + MAX_LABEL_FRAGMENTS, len(fragments))):
+        if _longest(fragments, j, TABLE_GRADE_CELLS):
+            break
+        buf = f"{buf} {normalise(fragments[j].text)}".strip()
+        parts.append(j)
+    key = label_key(buf)
+    if parts and key not in TABLE_HEADERS and slips(key, labels):
+        return [_Token("label", tuple(parts), key)]
+    return None
 
 
 def _text(fragments, parts) -> str:
@@ -248,5 +319,7 @@ def unknown_rows(lines: list[Line], labels) -> list[str]:
                 continue
             key = label_key(cells[0])
             if key and not any(label.startswith(key) for label in labels):
+                if slips(key, labels):
+                    continue
                 found.append(" ".join(cells[0].split()))
     return found
