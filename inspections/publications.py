@@ -22,12 +22,18 @@ from authorities.models import LocalAuthority
 from . import frameworks as fw
 
 # Titles as Ofsted lists them, most specific first: "Focused visit", "Monitoring visit",
-# "Joint targeted area inspection", "Children's services inspection", "Single inspection of LA
-# children's services", "Inspection of safeguarding and looked after children services".
+# "Joint targeted area inspection" (listed on provider pages as "Joint area child protection
+# inspection"), "Children's services inspection", "Single inspection of LA children's services",
+# "Inspection of safeguarding and looked after children services".
 KIND_TITLES = (
     ("focused_visit", re.compile(r"\bfocused visit\b", re.I)),
     ("monitoring_visit", re.compile(r"\bmonitoring visit\b", re.I)),
-    ("jtai", re.compile(r"\bjoint targeted area inspection\b|\bJTAI\b", re.I)),
+    (
+        "jtai",
+        re.compile(
+            r"\bjoint targeted area inspection\b|\bJTAI\b|\bjoint area child protection\b", re.I
+        ),
+    ),
     (
         "graded_inspection",
         re.compile(
@@ -178,6 +184,38 @@ class Publication(models.Model):
         if document is not None:
             self.document = document
         self.save(update_fields=["state", "reason", "document"])
+
+    @classmethod
+    @transaction.atomic
+    def record_listing(cls, authority, listed, *, seen, source):
+        """Record what an authority's provider page (`source`, its URL) lists
+        (`fetch.ListedPublication`s) and when it was read (the authority's CatalogueCheck): a new
+        file gets an entry first seen now, a known one is last seen now. Returns the entries, in
+        the page's order, and how many are new. A file another authority's entry already holds
+        stays that authority's."""
+        known = {p.url: p for p in cls.objects.filter(url__in=[item.url for item in listed])}
+        entries, new = [], 0
+        for item in listed:
+            entry = known.get(item.url)
+            if entry is None:
+                entry = known[item.url] = cls.objects.create(
+                    authority=authority,
+                    url=item.url,
+                    title=item.title,
+                    kind=kind_of(item.title),
+                    published=item.published,
+                    first_seen=seen,
+                    last_seen=seen,
+                )
+                new += 1
+            elif entry.last_seen != seen:
+                entry.last_seen = seen
+                entry.save(update_fields=["last_seen"])
+            entries.append(entry)
+        CatalogueCheck.objects.update_or_create(
+            authority=authority, defaults={"checked_at": seen, "source": source}
+        )
+        return entries, new
 
     @classmethod
     @transaction.atomic

@@ -24,6 +24,7 @@ from tests.factories import make_document, make_inspection
         ("Monitoring visit of Westshire children's services", "monitoring_visit"),
         ("Joint targeted area inspection - 3 May 2019", "jtai"),
         ("JTAI - multi-agency response to children at risk", "jtai"),
+        ("Joint area child protection inspection - 14 May 2021", "jtai"),  # on provider pages
         ("Local area SEND inspection", "other"),
         ("Children's home report", "other"),
     ],
