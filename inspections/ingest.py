@@ -565,8 +565,9 @@ def _store_judgement(inspection, document, found, stored_before):
             f"sources disagree: {document.file_name} reads {_words(found.grade)}, "
             f"{earlier.file_name if earlier else 'an earlier source'} read {_words(existing.grade)}"
         )
-    elif earlier is None or earlier.kind == SourceDocument.Kind.DEMO_DATA:
-        # The same grade, now with the report's own evidence in place of the demo note.
+    elif earlier is None or _source_rank(document) > _source_rank(earlier):
+        # The same grade from a better source: the report's PDF page in place of a text
+        # conversion's line, a council paper's restatement or the demo note.
         changed = True
     if changed or same_source:
         printed = {"grade_as_printed": found.grade_as_printed}
@@ -585,6 +586,14 @@ def _store_judgement(inspection, document, found, stored_before):
         existing.save()
         return 1, int(bool(new_reasons)), change
     return 0, 0, change
+
+
+def _source_rank(document):
+    """How good a document is as a grade's evidence: Ofsted's report over a council paper over
+    the demo data, and a PDF (a page to open) over a text conversion of it."""
+    kinds = [SourceDocument.Kind.DEMO_DATA, SourceDocument.Kind.COUNCIL_PAPER]
+    kind = kinds.index(document.kind) if document.kind in kinds else len(kinds)
+    return kind, document.pages is not None
 
 
 def _words(grade):
