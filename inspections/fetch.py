@@ -160,6 +160,11 @@ def parse_provider_page(html, page_url):
 
 
 class _Retry(Retry):
+    def get_backoff_time(self):
+        # urllib3 retries the first time at once; Ofsted is asked again only after a pause:
+        # backoff, 2 x backoff, 4 x backoff.
+        return max(super().get_backoff_time(), self.backoff_factor if self.history else 0)
+
     def get_retry_after(self, response):
         after = super().get_retry_after(response)
         return None if after is None else min(after, MAX_RETRY_AFTER)

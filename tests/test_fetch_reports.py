@@ -266,6 +266,24 @@ def test_a_429_is_retried_after_the_time_it_asks(site, settings, southampton):
 
 
 @pytest.mark.django_db
+def test_a_server_error_is_retried_after_a_backoff(site, settings, southampton):
+    settings.OFSTED_FETCH_RETRIES, settings.OFSTED_FETCH_BACKOFF = 2, 0.4
+    site.provider_page(SOUTHAMPTON_URN, "Southampton City Council", [
+        ("Children's services focused visit", "01 March 2021", "50150001",
+         Answer(body=NOT_FOUND_PAGE)),
+    ])  # fmt: skip
+    path = f"/provider/44/{SOUTHAMPTON_URN}"
+    site.routes[path].insert(0, Answer(503, b"Service unavailable"))
+
+    out, err, error = fetch(site, "southampton")
+
+    assert error is None, err
+    asked = [t for p, _, t in site.log if p == path]
+    assert len(asked) == 2
+    assert asked[1] - asked[0] >= 0.4
+
+
+@pytest.mark.django_db
 def test_a_timeout_fails_the_authority_with_its_url(site, settings, hampshire):
     settings.OFSTED_FETCH_TIMEOUT = (2, 0.3)
     settings.OFSTED_FETCH_RETRIES = 0
