@@ -9,7 +9,10 @@ $OFSTED_SHARED_DIR/corpus (../shared/corpus beside the project by default).
 
 Prints, per corpus: the share right of every metadata field and of the judgements (area, label
 and grade), the evidence (small corpus only: by page for PDFs, by line for text), how many
-judgements are flagged for review, documents refused, and the figure that matters most: values
+judgements are flagged for review and how many of those are right all the same (work for an
+editor that a better parser would spare), documents refused, documents whose authority could not
+be named (stored unplaced by the ingest, or refused as not in the reference), and the figure that
+matters most: values
 present but wrong with no review flag (a grade, framework, authority or date). Then every
 mismatch. Exits 1 when a corpus has a mismatch. Runs without Django; like the ingest, a
 download folder's Ofsted URN (`80472_hampshire/`) confirms the authority, it never overrides it.
@@ -98,7 +101,11 @@ def score(pairs, results, urns) -> tuple[Counter, Counter, list[str], list[str]]
             continue
         if "refused" in actual:
             total["refused"] += 1
+            total["no_authority"] += "not in the reference" in actual["refused"]
             mismatches.append(f"{name}: refused: {actual['refused']}")
+        elif actual.get("kind") != NOT_A_REPORT and not actual.get("authority"):
+            total["no_authority"] += 1  # the ingest stores it unplaced for an editor
+            mismatches.append(f"{name}: unplaced: no authority named")
         flagged_doc = bool(actual.get("review_reasons"))
         got = {f: actual.get(f) for f in FIELDS if f != "la_code"}
         got["la_code"] = (actual.get("authority") or {}).get("la_code")
@@ -125,6 +132,7 @@ def score(pairs, results, urns) -> tuple[Counter, Counter, list[str], list[str]]
                 mismatches.append(f"{name}: {w['area']} missing")
             elif (g["label"], g["grade"]) == (w["label"], w["grade"]):
                 right["judgement"] += 1
+                total["right_flagged"] += g["needs_review"]
             else:
                 mismatches.append(
                     f"{name}: {w['area']} {g['label']!r} {g['grade']}, "
@@ -182,8 +190,11 @@ def main(argv=None) -> int:
         for f in (*FIELDS, "judgement", "evidence"):
             if total[f]:
                 print(f"  {f:<17} {right[f]:>5}/{total[f]:<5} {right[f] / total[f]:8.2%}")
-        print(f"  {'flagged':<17} {total['flagged']:>5} judgements flagged for review")
-        print(f"  {'refused':<17} {total['refused']:>5} documents refused as unreadable")
+        print(f"  {'flagged':<17} {total['flagged']:>5} judgements flagged for review, "
+              f"{total['right_flagged']} of them right")  # fmt: skip
+        print(f"  {'refused':<17} {total['refused']:>5} documents refused")
+        print(f"  {'no authority':<17} {total['no_authority']:>5} documents whose authority could "
+              "not be named (unplaced, or refused as not in the reference)")  # fmt: skip
         print(f"  {'wrong, unflagged':<17} {len(unflagged):>5}")
         for line in unflagged:
             print(f"    {line}")
