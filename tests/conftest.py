@@ -67,10 +67,19 @@ def corpus_dir(shared_dir) -> Path:
     return shared_dir / "corpus"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The reference authorities are loaded once for the run, not once per test: each test's
+    transaction rolls back to them."""
+    with django_db_blocker.unblock():
+        call_command("load_authorities", stdout=io.StringIO())
+
+
 @pytest.fixture
 def authorities(db):
     """Every authority from the project's reference file, with lineage and neighbours."""
-    call_command("load_authorities", stdout=io.StringIO())
+    if not LocalAuthority.objects.exists():  # a transactional test (browser) emptied the tables
+        call_command("load_authorities", stdout=io.StringIO())
     return LocalAuthority.objects.all()
 
 

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from authorities.models import LocalAuthority
 from inspections.models import Inspection, Judgement, SourceDocument
 from tests.pdfs import encrypted_pdf, image_only_pdf, text_pdf
 
@@ -191,6 +192,7 @@ def test_missing_path_is_a_clear_error(authorities):
 
 
 def test_needs_authorities_loaded(db, tmp_path):
+    LocalAuthority.objects.all().delete()  # the run's reference data, loaded once, rolls back
     with pytest.raises(CommandError, match="load_authorities"):
         call_command("ingest", str(tmp_path), stdout=io.StringIO())
 

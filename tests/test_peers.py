@@ -22,8 +22,9 @@ from tests.factories import make_inspection, make_judgement
 
 
 def graded(authority_id, grade, day, inspection_id=None, framework="ILACS"):
-    return Graded(authority_id, inspection_id or hash((authority_id, day)), framework, "overall",
-                  grade, day)  # fmt: skip
+    # An id of its own per authority and day, the same under any hash seed.
+    inspection_id = inspection_id or int(f"{authority_id}{day:%Y%m%d}")
+    return Graded(authority_id, inspection_id, framework, "overall", grade, day)
 
 
 # Authority ids: 1 and 2 merged into 3 (as Poole and Bournemouth into BCP); 4 stands alone.
