@@ -15,6 +15,8 @@ from django.core.management import CommandError, call_command
 from inspections.fetch import ProviderPageChanged, parse_provider_page
 from inspections.models import ImportRun, Inspection
 from inspections.publications import CatalogueCheck, Publication
+from tests.pdfs import text_pdf
+from tests.reports import ilacs_report
 
 HAMPSHIRE_URN, SOUTHAMPTON_URN = "80472", "80558"
 
@@ -352,6 +354,31 @@ def test_a_report_naming_another_authority_is_flagged_not_moved(
     assert inspection.needs_review
     assert "the folder names Ofsted URN 80472 (Hampshire)" in inspection.review_reason
     assert "flagged for review" in out
+
+
+@pytest.mark.django_db
+def test_a_report_whose_text_names_no_authority_is_the_urns_and_visits_are_ingested(
+    site, hampshire
+):
+    unnamed = text_pdf([ilacs_report(authority="")])
+    site.provider_page(HAMPSHIRE_URN, "Hampshire County Council", [
+        ("Children's services inspection", "20 June 2024", "50240001",
+         Answer(body=unnamed, headers={"Content-Type": "application/pdf"})),
+        ("Children's services focused visit", "01 March 2023", "50210001",
+         Answer(body=text_pdf(["Focused visit to Hampshire children's services\nLetter"]),
+                headers={"Content-Type": "application/pdf"})),
+    ])  # fmt: skip
+
+    out, err, error = fetch(site, "hampshire")
+
+    assert error is None, err
+    report = Publication.objects.get(url__endswith="/50240001")
+    assert (report.state, report.reason) == ("stored", "")
+    assert report.document.inspection.authority == hampshire
+    # An ungraded letter the parser reads is ingested like a report.
+    visit = Publication.objects.get(url__endswith="/50210001")
+    assert visit.state == "stored"
+    assert visit.document.inspection.framework == "FOCUSED_VISIT"
 
 
 @pytest.mark.django_db
