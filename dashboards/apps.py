@@ -16,14 +16,22 @@ class DashboardsConfig(AppConfig):
 
     def ready(self):
         from authorities.models import LocalAuthority, PeerGroup, StatisticalNeighbour
-        from inspections.models import ImportRun, Inspection, Judgement, SourceDocument
+        from inspections.models import (
+            CatalogueCheck,
+            ImportRun,
+            Inspection,
+            Judgement,
+            Publication,
+            SourceDocument,
+        )
 
         from .models import DataVersion
 
         # Every write to what the dashboards show invalidates their cached pages.
-        # (An import run's refused files show on the authority page; they are saved with the run.)
+        # (An import run's refused files show on the authority page; they are saved with the run.
+        # The catalogue's entries and checks say on every page how current the grades are.)
         shown = [LocalAuthority, PeerGroup, StatisticalNeighbour, Inspection, Judgement,
-                 SourceDocument, ImportRun]  # fmt: skip
+                 SourceDocument, ImportRun, Publication, CatalogueCheck]  # fmt: skip
         links = [PeerGroup.authorities.through, LocalAuthority.successors.through]
         for signal, senders in [(post_save, shown), (post_delete, shown), (m2m_changed, links)]:
             for sender in senders:

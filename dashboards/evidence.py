@@ -11,6 +11,15 @@ OFSTED_PROVIDER_URL = "https://reports.ofsted.gov.uk/provider/44/{urn}"
 # What a kept file is served as, by its kind; a text source is shown as HTML, a line per anchor.
 PDF, TEXT = ".pdf", ".txt"
 UNSAFE_NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")
+# The folders of a path in a reason ("/srv/reports/80472_hampshire/" of ".../report.pdf: not a
+# PDF"), at the start or after a space, bracket or quote (not the "/" of "text/html" or a URL):
+# an absolute path's, or a relative one's before a file name.
+FOLDERS_RE = re.compile(
+    r"""(?:^|(?<=[\s("'“]))
+    (?: (?:[A-Za-z]:)?(?:\.{1,2})?[/\\](?:[^/\\\n:]+[/\\])+
+      | (?:[^/\\\s:]+[/\\])+(?=[^/\\\n]+\.(?:pdf|txt|html?)\b) )""",
+    re.VERBOSE,
+)
 
 
 def ofsted_provider_url(urn):
@@ -51,3 +60,11 @@ def text_lines(document):
     with document.file.open("rb") as f:
         text = f.read().decode("utf-8-sig", errors="replace")
     return [line.rstrip("\r") for line in text.split("\n")]
+
+
+def without_paths(reason, path=""):
+    """A reason as the public may read it: a file named by its name, never by the server's
+    folders ("/srv/reports/x/report.pdf: not a PDF" -> "report.pdf: not a PDF")."""
+    if path:
+        reason = reason.replace(path, Path(path).name)
+    return FOLDERS_RE.sub("", reason)

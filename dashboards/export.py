@@ -6,6 +6,7 @@ import re
 from django.utils.text import slugify
 
 from inspections import frameworks as fw
+from inspections.publications import Publication
 
 from .evidence import ofsted_provider_url
 
@@ -17,6 +18,8 @@ COLUMNS = [
     "inspection_start",
     "inspection_end",
     "published",
+    "ofsted_published",
+    "ofsted_url",
     "theme",
     "area",
     "label",
@@ -32,6 +35,8 @@ COLUMNS = [
     "parsed_grade",
     "correction_reason",
     "ofsted_provider_url",
+    "newer_report_not_loaded",
+    "ofsted_list_checked",
 ]
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
@@ -69,6 +74,8 @@ FIELDS = [
     "parsed_grade",
     "correction_reason",
     "inspection__authority__ofsted_urn",
+    "inspection_id",
+    "inspection__authority_id",
 ]
 THEMES = {(f, a.key): a.theme or "" for f, areas in fw.AREAS.items() for a in areas}
 
@@ -77,14 +84,36 @@ def _iso(day):
     return day.isoformat() if day else ""
 
 
-def judgement_row(values):
+def published_by_ofsted():
+    """{inspection id: (Ofsted's date, Ofsted's URL)} of the catalogue entries whose file is one
+    of an inspection's documents (the first Ofsted published, if several). One query."""
+    found = {}
+    for inspection_id, published, url in (
+        Publication.objects.filter(document__inspection__isnull=False)
+        .order_by("published", "id")
+        .values_list("document__inspection_id", "published", "url")
+    ):
+        found.setdefault(inspection_id, (published, url))
+    return found
+
+
+def judgement_row(values, entries=None, themed=None):
     """The CSV row of one judgement's FIELDS values, in COLUMNS order, free text neutralised. The
     grade is the one everyone sees: a corrected grade when staff corrected it (and then
     `corrected` is true). Framework, theme, area and grade are the database's own choices, and
-    dates and numbers are ours, so only the text read from documents needs neutralising."""
+    dates and numbers are ours, so only the text read from documents needs neutralising.
+    `entries` is `published_by_ofsted()` and `themed` {theme or "": catalogue.Catalogue
+    .for_theme(theme)}: Ofsted's date and URL of the report, the date of a newer report of the
+    authority not loaded here (one that may judge the row's theme), and when the authority's
+    list was last checked against Ofsted's."""
     (la_code, gss_code, name, framework, start, end, published, area, label, grade,
      as_printed, corrected, review, file_name, page, line, evidence_text, parsed_grade,
-     correction_reason, urn) = values  # fmt: skip
+     correction_reason, urn, inspection_id, authority_id) = values  # fmt: skip
+    ofsted_published, ofsted_url = (entries or {}).get(inspection_id, (None, ""))
+    theme = THEMES[framework, area]
+    found = (themed or {}).get(theme)
+    missing = found and found.after(authority_id, start)
+    checked = found and found.checked.get(authority_id)
     return [
         neutralise(la_code),
         neutralise(gss_code),
@@ -93,7 +122,9 @@ def judgement_row(values):
         _iso(start),
         _iso(end),
         _iso(published),
-        THEMES[framework, area],
+        _iso(ofsted_published),
+        ofsted_url,
+        theme,
         area,
         neutralise(label),
         grade,
@@ -108,16 +139,22 @@ def judgement_row(values):
         parsed_grade,
         neutralise(correction_reason),
         ofsted_provider_url(urn),
+        _iso(missing and missing.published),
+        _iso(checked and checked.date()),
     ]
 
 
-def write_csv(out, judgements):
+def write_csv(out, judgements, entries=None, found=None):
     """Write the header and one row per judgement of a queryset to a text stream, BOM first
-    for Excel."""
+    for Excel (`entries` and `found` as for `judgement_row`)."""
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    writer.writerows(map(judgement_row, judgements.values_list(*FIELDS).iterator(2000)))
+    themed = {"": found, **{t: found.for_theme(t) for t in fw.THEMES}} if found else {}
+    writer.writerows(
+        judgement_row(values, entries, themed)
+        for values in judgements.values_list(*FIELDS).iterator(2000)
+    )
 
 
 # How many authorities a file name lists by name before it counts them instead.

@@ -21,7 +21,7 @@ from authorities.models import LocalAuthority, StatisticalNeighbour
 from inspections import frameworks as fw
 from inspections.models import Inspection, Judgement, Theme
 
-from . import peers
+from . import catalogue, peers
 from .charts import text
 from .filters import QuickSelect, regions, unfiltered
 
@@ -42,6 +42,10 @@ MARKS = {
     fw.REQUIRES_IMPROVEMENT: ("diamond", "◆"),
     fw.INADEQUATE: ("x-thin-open", "✕"),
 }
+# The mark of an authority whose newest report Ofsted lists is not loaded here, at the top of
+# its hexagon: its grade here may be out of date.
+NOT_LOADED_MARK = ("triangle-up", "▲")
+NOT_LOADED_LABEL = "A newer report is not loaded: the grade may be out of date"
 SQRT3 = math.sqrt(3)
 
 
@@ -71,6 +75,7 @@ class MapRow:
     corrected: bool = False
     retired: str = ""  # why a newer inspection of it did not judge the theme
     in_region: bool = True
+    missing: object = None  # catalogue.NotLoaded: a newer report, not loaded here
 
     @property
     def band(self):
@@ -95,17 +100,19 @@ def retired_notes(theme, inspections, latest):
     return notes
 
 
-def map_rows(authorities, latest, flags, notes, chosen, neighbour_ids, region=""):
+def map_rows(authorities, latest, flags, notes, chosen, neighbour_ids, region="", found=None):
     """A MapRow per authority, by name. `flags` is {(inspection id, theme): (needs review,
-    corrected)} of the theme's flagged or corrected judgements."""
+    corrected)} of the theme's flagged or corrected judgements; `found` the theme's
+    catalogue.Catalogue (who has a newer report not loaded here)."""
     rows = []
     for a in sorted(authorities, key=lambda a: a.name):
         g = latest.get(a.pk)
         flagged, corrected = flags.get(g and (g.inspection_id, g.theme), (False, False))
         role = "chosen" if a.pk == chosen.pk else "neighbour" if a.pk in neighbour_ids else ""
+        missing = found.after(a.pk, g and g.date) if found else None
         rows.append(
             MapRow(a, g, role, bool(flagged), bool(corrected), notes.get(a.pk, ""),
-                   in_region=not region or a.region == region)
+                   in_region=not region or a.region == region, missing=missing)
         )  # fmt: skip
     return rows
 
@@ -129,6 +136,10 @@ def key_entries(rows):
     return out
 
 
+def not_loaded_count(rows):
+    return sum(r.missing is not None for r in rows)
+
+
 # The figure: plain dicts in plotly.js's schema, as in charts.py; every name is escaped.
 
 
@@ -149,12 +160,18 @@ def _hover(row):
     else:
         lines.append(f"<b>{text(g.words)}</b> ({g.framework})")
         lines.append(f"Inspection of {g.date:%-d %b %Y}")
+        if g.last_judged:
+            lines.append(g.last_judged[0].upper() + g.last_judged[1:])
         if row.corrected:
             lines.append("Corrected by staff")
         if row.flagged:
             lines.append("Needs review")
     if row.retired:
         lines.append(text(row.retired))
+    if row.missing:
+        words = row.missing.words
+        lines.append(f"<b>{NOT_LOADED_MARK[1]} {words[0].upper()}{words[1:]}</b>")
+        lines.append(f"({text(row.missing.why)})")
     if row.role == "neighbour":
         lines.append("Statistical neighbour")
     return "<br>".join(lines)
@@ -213,6 +230,20 @@ def _mark_traces(rows):
                 "showlegend": False,
             }
         )  # fmt: skip
+    missing = [r for r in rows if r.missing]
+    if missing:
+        centres = [hex_centre(r.authority.hex_q, r.authority.hex_r) for r in missing]
+        traces.append(
+            {
+                "type": "scatter", "mode": "markers", "name": NOT_LOADED_LABEL,
+                "x": [round(x, 4) for x, _ in centres], "y": [y + 0.6 for _, y in centres],
+                "marker": {"symbol": NOT_LOADED_MARK[0], "size": 9, "color": "#0b0c0c",
+                           "line": {"color": "#fff", "width": 1.5}},
+                "customdata": [[_hover(r), r.authority.get_absolute_url()] for r in missing],
+                "hovertemplate": "%{customdata[0]}<extra></extra>",
+                "showlegend": False,
+            }
+        )  # fmt: skip
     return traces
 
 
@@ -238,7 +269,7 @@ def _outline_traces(rows):
     return traces
 
 
-def map_figure(rows, title, today):
+def map_figure(rows, title, subtitle):
     """The hex map: fills, outlines, then the marks on top (the hover and click targets)."""
     xs = [x for r in rows for x, _ in hex_corners(r.authority.hex_q, r.authority.hex_r)]
     ys = [y for r in rows for _, y in hex_corners(r.authority.hex_q, r.authority.hex_r)]
@@ -249,7 +280,7 @@ def map_figure(rows, title, today):
         "layout": {
             "title": {
                 "text": text(title),
-                "subtitle": {"text": f"Latest grades in England at {today:%-d %b %Y}"},
+                "subtitle": {"text": text(subtitle)},
                 "x": 0.01,
             },
             "paper_bgcolor": "white",
@@ -327,9 +358,16 @@ def map_page(authority, theme, region, today):
         authority__existed_until=None, start_date__isnull=False
     ).values_list("authority_id", "framework", "start_date")
     notes = retired_notes(theme, inspections, latest)
-    rows = map_rows(current, latest, _flags(theme), notes, authority, neighbour_ids, region)
+    read = catalogue.read()
+    found = read.for_theme(theme)
+    rows = map_rows(current, latest, _flags(theme), notes, authority, neighbour_ids, region, found)
     title = fw.THEMES[theme]
+    subtitle = f"Latest grades in England. {read.currency.short}"
     return {
+        "currency": read.currency,
+        "last_judged": fw.theme_last_judged(theme, today),
+        "not_loaded_count": not_loaded_count(rows),
+        "not_loaded_mark": NOT_LOADED_MARK[1],
         "rows": rows,
         "groups": grade_groups(rows),
         "key": key_entries(rows),
@@ -339,7 +377,7 @@ def map_page(authority, theme, region, today):
         "chart_data": [
             {
                 "id": "hexmap",
-                "figure": map_figure(rows, title, today),
+                "figure": map_figure(rows, title, subtitle),
                 "filename": f"ofsted-map-{theme}-{authority.slug}-{today.isoformat()}",
             }
         ],

@@ -26,6 +26,7 @@ from authorities.models import (
 from inspections import frameworks as fw
 from inspections.models import Judgement, SourceDocument, Theme
 
+from . import catalogue
 from .charts import SOURCE, source_annotation, text
 from .filters import QuickSelect, unfiltered
 
@@ -67,6 +68,11 @@ class Graded:
         """The grade in its framework's words ('Requires improvement to be good' under ILACS)."""
         return fw.grade_words(self.framework, self.grade)
 
+    @property
+    def last_judged(self):
+        """For a grade of an area no longer judged, "last judged under SLAC, to 2012"; else None."""
+        return fw.last_judged(self.framework, fw.theme_area(self.framework, self.theme).key)
+
 
 def latest_per_authority(graded, lineages, as_at=None):
     """{authority id: its latest Graded} among `graded` (one theme's), for each authority of
@@ -97,11 +103,13 @@ def latest_per_authority(graded, lineages, as_at=None):
 
 @dataclass
 class Distribution:
-    """How many of a group's authorities hold each band as their latest grade."""
+    """How many of a group's authorities hold each band as their latest grade; those whose
+    newest report Ofsted lists is not loaded here (`not_loaded`) are counted apart."""
 
     label: str
     members: int
     counts: dict = field(default_factory=dict)
+    not_loaded: int = 0
 
     @property
     def graded(self):
@@ -109,11 +117,12 @@ class Distribution:
 
     @property
     def ungraded(self):
-        return self.members - self.graded
+        return self.members - self.graded - self.not_loaded
 
     def share(self, band):
         """The share of the group's graded authorities in the band (None when none is graded):
-        an authority without a grade is counted apart, never as a grade."""
+        an authority without a grade, or whose grade a report not loaded here may have
+        overtaken, is counted apart, never as a grade."""
         return self.counts[band] / self.graded if self.graded else None
 
     def cells(self):
@@ -121,13 +130,28 @@ class Distribution:
         return [(b, label, self.counts[b], self.share(b)) for b, label in BANDS.items()]
 
 
-def distribution(label, member_ids, latest):
+def distribution(label, member_ids, latest, missing=frozenset()):
+    """The group's count per band of `latest`; the authorities in `missing` (a newer report not
+    loaded) are counted apart, grade or not."""
     counts = dict.fromkeys(BANDS, 0)
     members = list(dict.fromkeys(member_ids))
+    apart = 0
     for pk in members:
-        if pk in latest:
+        if pk in missing:
+            apart += 1
+        elif pk in latest:
             counts[latest[pk].band] += 1
-    return Distribution(label, len(members), counts)
+    return Distribution(label, len(members), counts, apart)
+
+
+def missing_at(latest, published, day):
+    """The authorities whose newest report Ofsted lists (`published`: {authority id: Ofsted's
+    date}, of reports not loaded here) was out by `day` and is newer than their latest grade."""
+    return {
+        pk
+        for pk, when in published.items()
+        if when <= day and (pk not in latest or when > latest[pk].date)
+    }
 
 
 def group_rows(distributions):
@@ -152,14 +176,16 @@ def year_ends(graded, today):
     return [(y, min(date(y, 12, 31), today)) for y in range(first, today.year + 1)]
 
 
-def england_by_year(graded, authorities, lineages, today):
+def england_by_year(graded, authorities, lineages, today, published=None):
     """[(year, as-at date, Distribution)]: the authorities that existed at each year's end, each
-    with its latest grade as at then (this year: as at today)."""
+    with its latest grade as at then (this year: as at today); those with a report not loaded
+    here that was out by then counted apart (`published`, as for `missing_at`)."""
     out = []
     for year, day in year_ends(graded, today):
         members = [a.pk for a in authorities if existed_on(a, day)]
         latest = latest_per_authority(graded, {pk: lineages[pk] for pk in members}, day)
-        out.append((year, day, distribution("England", members, latest)))
+        missing = missing_at(latest, published or {}, day)
+        out.append((year, day, distribution("England", members, latest, missing)))
     return out
 
 
@@ -203,12 +229,13 @@ def _band_traces(distributions, orientation, labels):
                 "insidetextanchor": "middle",
                 "textfont": {"color": ink},
                 "customdata": [
-                    [text(d.label), d.counts[band], d.graded, _pct(s), d.ungraded]
+                    [text(d.label), d.counts[band], d.graded, _pct(s), d.ungraded, d.not_loaded]
                     for d, s in zip(distributions, shares, strict=True)
                 ],
                 "hovertemplate": f"<b>%{{customdata[0]}}</b><br>{name}: %{{customdata[1]}} of "
                 "%{customdata[2]} with a grade (%{customdata[3]})<br>"
-                "No grade: %{customdata[4]}<extra></extra>",
+                "No grade: %{customdata[4]}<br>"
+                "Newer report not loaded: %{customdata[5]}<extra></extra>",
             }
         )
     return traces
@@ -399,16 +426,18 @@ class NeighbourRow:
     dfe_rank: int
     latest: Graded | None
     source: LocalAuthority | None  # a predecessor whose inspection gave the grade
+    missing: object = None  # catalogue.NotLoaded: a newer report, not loaded here
 
 
-def ranked_neighbours(neighbours, latest, authorities):
+def ranked_neighbours(neighbours, latest, authorities, catalogue=None):
     """The neighbours worst grade first; within a grade the newest inspection first, then by
     name; those without a grade last. `neighbours` is [(LocalAuthority, DfE rank)]."""
     rows = []
     for authority, dfe_rank in neighbours:
         g = latest.get(authority.pk)
         source = authorities[g.authority_id] if g and g.authority_id != authority.pk else None
-        rows.append(NeighbourRow(authority, dfe_rank, g, source))
+        missing = catalogue and catalogue.after(authority.pk, g and g.date)
+        rows.append(NeighbourRow(authority, dfe_rank, g, source, missing))
     rows.sort(
         key=lambda r: (
             r.latest is None,
@@ -422,6 +451,7 @@ def ranked_neighbours(neighbours, latest, authorities):
 
 def peer_page(authority, themes, today):
     """Everything the page shows for `authority` on `themes`."""
+    read = catalogue.read()
     authorities = {a.pk: a for a in LocalAuthority.objects.all()}
     edges = lineage_edges()
     lineages = {pk: with_predecessors({pk}, edges) for pk in authorities}
@@ -432,7 +462,7 @@ def peer_page(authority, themes, today):
     by_theme = defaultdict(list)
     for g in graded_rows():
         by_theme[g.theme].append(g)
-    subtitle = f"Latest grades at {today:%-d %b %Y}"
+    subtitle = f"Latest grades. {read.currency.short}"
     sections = []
     shows_demo = False
     for theme in themes:
@@ -440,14 +470,17 @@ def peer_page(authority, themes, today):
         latest = latest_per_authority(graded, lineages)
         shows_demo = shows_demo or any(g.demo for g in latest.values())
         mine = latest.get(authority.pk)
+        found = read.for_theme(theme)
+        published = {pk: m.published for pk, m in found.not_loaded.items()}
+        missing = missing_at(latest, published, today)
         groups = [
-            distribution(authority.name, [authority.pk], latest),
-            distribution("Statistical neighbours", [a.pk for a, _ in neighbours], latest),
+            distribution(authority.name, [authority.pk], latest, missing),
+            distribution("Statistical neighbours", [a.pk for a, _ in neighbours], latest, missing),
         ]
         if region:
-            groups.append(distribution(authority.region, region, latest))
-        groups.append(distribution("England", [a.pk for a in current], latest))
-        years = england_by_year(graded, list(authorities.values()), lineages, today)
+            groups.append(distribution(authority.region, region, latest, missing))
+        groups.append(distribution("England", [a.pk for a in current], latest, missing))
+        years = england_by_year(graded, list(authorities.values()), lineages, today, published)
         own = [
             latest_per_authority(graded, {authority.pk: lineages[authority.pk]}, day).get(
                 authority.pk
@@ -461,12 +494,14 @@ def peer_page(authority, themes, today):
                 "title": fw.THEMES[theme],
                 "id": chart_id,
                 "mine": mine,
+                "mine_missing": found.after(authority.pk, mine and mine.date),
+                "last_judged": fw.theme_last_judged(theme, today),
                 "mine_source": authorities[mine.authority_id]
                 if mine and mine.authority_id != authority.pk
                 else None,
                 "groups": groups,
                 "group_rows": group_rows(groups),
-                "neighbours": ranked_neighbours(neighbours, latest, authorities),
+                "neighbours": ranked_neighbours(neighbours, latest, authorities, found),
                 "years": [(year, day, d, o) for (year, day, d), o in zip(years, own, strict=True)],
                 "figures": [
                     {
@@ -495,4 +530,5 @@ def peer_page(authority, themes, today):
         "neighbour_count": len(neighbours),
         "chart_data": [f for s in sections for f in s["figures"]],
         "shows_demo": shows_demo,
+        "currency": read.currency,
     }

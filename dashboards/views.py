@@ -27,8 +27,9 @@ from inspections.models import (
     Judgement,
     SourceDocument,
 )
+from inspections.publications import Publication
 
-from . import charts, evidence, export, hexmap, peers
+from . import catalogue, charts, evidence, export, hexmap, peers
 from .export import write_csv
 from .filters import DEFAULT_GROUP, JudgementFilter
 from .models import DataVersion
@@ -246,16 +247,23 @@ def _lines(filterset, rows, inspections):
     return owner_of, continues, authorities, lines, charts.join_texts(joins), without
 
 
+def _not_loaded(found, authorities):
+    """[(authority, catalogue.NotLoaded)] of the authorities whose newest report is not here."""
+    return [(a, found.not_loaded[a.pk]) for a in authorities if a.pk in found.not_loaded]
+
+
 @dashboard_view(_by_filters)
 def compare(request):
     filterset, rows, data, default_view = _filtered(request)
     today = timezone.localdate()
     chart_list, figures = [], []
+    found = catalogue.read()
     if filterset.is_valid():
         inspections = list(filterset.inspections())
         owner_of, continues, authorities, lines, joins, without = _lines(
             filterset, rows, inspections
         )
+        shown = sorted(authorities.values(), key=lambda a: a.name)
         description = filterset.describe()
         subtitle = "Ofsted grades by inspection date: " + description
         for theme in filterset.themes():
@@ -280,6 +288,7 @@ def compare(request):
                     "entries": charts.newest_first(entries),
                     "judged": sum(not e.is_gap for e in entries),
                     "notes": charts.gap_notes(charts.newest_first(entries)),
+                    "not_loaded": _not_loaded(found.for_theme(theme), shown),
                     "csv_query": _with(data, theme=theme),
                 }
             )
@@ -301,6 +310,7 @@ def compare(request):
             "query": data.urlencode(),
             "default_view": default_view,
             "judgement_count": len(rows),
+            "currency": found.currency,
             # The demo note only when demo grades are what the page shows.
             "shows_demo": any(
                 j.source_document and j.source_document.kind == SourceDocument.Kind.DEMO_DATA
@@ -329,7 +339,12 @@ def export_csv(request):
     )
     # One write into the response: a write per row costs more than the rows themselves.
     text = io.StringIO()
-    write_csv(text, rows if filterset.is_valid() else Judgement.objects.none())
+    write_csv(
+        text,
+        rows if filterset.is_valid() else Judgement.objects.none(),
+        export.published_by_ofsted(),
+        catalogue.read(),
+    )
     response.write(text.getvalue())
     return response
 
@@ -418,6 +433,7 @@ def grid(request):
             "default_view": default_view,
             "judgement_count": judgement_count,
             "bands": fw.BAND_NAMES,
+            "currency": catalogue.read().currency,
         },
     )
 
@@ -447,15 +463,59 @@ def _inspections_with_judgements(inspections):
     return inspections
 
 
+def _with_ofsted_entries(inspections, entries):
+    """Each inspection's catalogue entries (`i.ofsted_entries`: those whose file is one of its
+    documents), and the entries of none, in the order given."""
+    by_document = {d.pk: i for i in inspections for d in i.documents.all()}
+    for i in inspections:
+        i.ofsted_entries = []
+    loose = []
+    for e in entries:
+        if e.document_id in by_document:
+            by_document[e.document_id].ofsted_entries.append(e)
+        else:
+            loose.append(e)
+    return loose
+
+
+def _timeline(inspections, entries):
+    """Inspections (newest first, as given) with the catalogue entries of no inspection placed
+    by Ofsted's date among them: [("inspection" or "entry", object)]."""
+    out, pending = [], sorted(entries, key=lambda e: e.published, reverse=True)
+    for i in inspections:
+        while pending and i.start_date and pending[0].published >= i.start_date:
+            out.append(("entry", pending.pop(0)))
+        out.append(("inspection", i))
+    return out + [("entry", e) for e in pending]
+
+
 @dashboard_view(_by_path)
 def authority_detail(request, slug):
-    authority = get_object_or_404(LocalAuthority, slug=slug)
+    authority = get_object_or_404(
+        LocalAuthority.objects.select_related("catalogue_check"), slug=slug
+    )
     # Newest first: the latest inspection is what an officer opens the page for.
     inspections = _inspections_with_judgements(
         Inspection.objects.for_authority(authority)
         .for_dashboard()
         .order_by("-start_date", "authority__name", "-id")
     )
+    lineage = {authority.pk, *(i.authority_id for i in inspections)}
+    entries = list(
+        Publication.objects.filter(authority__in=lineage)
+        .select_related("authority")
+        .with_coverage()
+        .order_by("-published", "-id")
+    )
+    newest = next((e for e in entries if e.is_graded and e.authority_id == authority.pk), None)
+    missing = catalogue.NotLoaded.of(newest) if newest and newest.is_missing else None
+    for e in entries:
+        e.public_reason = evidence.without_paths(e.reason)
+        e.is_newest_missing = e is newest and missing is not None
+    loose = _with_ofsted_entries(inspections, entries)
+    refused = list(ImportProblem.objects.refused_for(authority))
+    for problem in refused:
+        problem.public_reason = evidence.without_paths(problem.reason, problem.path)
     predecessors = sorted(
         {i.authority for i in inspections if i.authority_id != authority.pk}, key=str
     )
@@ -470,7 +530,12 @@ def authority_detail(request, slug):
             "successors": successors,
             "flagged": sum(j.needs_review for i in inspections for j in i.judgements.all()),
             "corrected": sum(j.is_corrected for i in inspections for j in i.judgements.all()),
-            "refused": ImportProblem.objects.refused_for(authority),
+            "refused": refused,
+            "timeline": _timeline(inspections, loose),
+            "entries": entries,
+            "entries_loaded": sum(e.state == Publication.State.STORED for e in entries),
+            "check": getattr(authority, "catalogue_check", None),
+            "missing": missing,
         },
     )
 
@@ -488,6 +553,9 @@ def inspection_detail(request, pk):
     if not found:
         raise Http404("No such inspection.")
     inspection = found[0]
+    _with_ofsted_entries(
+        found, Publication.objects.filter(document__inspection=inspection).order_by("published")
+    )
     judged = {j.area for j in inspection.judgements.all()}
     unjudged = [
         (a, _unjudged_text(inspection, a, judged))

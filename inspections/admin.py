@@ -21,6 +21,7 @@ from .forms import (
     RevertForm,
 )
 from .models import ImportProblem, ImportRun, Inspection, Judgement, SourceDocument
+from .publications import CatalogueCheck, Publication
 
 
 class StaffReadsMixin:
@@ -322,3 +323,34 @@ class ImportRunAdmin(StaffReadsMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(StaffReadsMixin, admin.ModelAdmin):
+    """What the ingest and fetch_reports record of Ofsted's list: read, never edited here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdmin):
+    """The catalogue: every file Ofsted lists, and what became of it here."""
+
+    list_display = ["authority", "published", "kind", "title", "state", "reason", "document"]
+    list_filter = ["state", "kind", "authority"]
+    search_fields = ["title", "url", "authority__name", "reason"]
+    date_hierarchy = "published"
+    list_select_related = ["authority", "document"]
+
+
+@admin.register(CatalogueCheck)
+class CatalogueCheckAdmin(ReadOnlyAdmin):
+    list_display = ["authority", "checked_at", "source"]
+    search_fields = ["authority__name", "source"]
+    list_select_related = ["authority"]

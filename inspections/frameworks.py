@@ -11,7 +11,7 @@ can put on the same chart. An inspection holds at most one area per theme.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 # Framework keys (the same words as the corpus format and the database).
@@ -240,6 +240,44 @@ def retired(framework: str, key: str, start: date | None) -> str | None:
     if since is None or start is None or start < since:
         return None
     return f"Not judged under this framework from {since:%B %Y}"
+
+
+# The years each framework's inspections ran (None: still in use), and the areas a later
+# framework goes on judging under the same theme: a grade of those is overtaken, not ended.
+FRAMEWORK_YEARS = {SLAC: (2009, 2012), LAC: (2012, 2013), SIF: (2013, 2018),
+                   LSCB_REVIEW: (2013, 2018), ILACS: (2018, None)}  # fmt: skip
+FRAMEWORK_SHORT = {LSCB_REVIEW: "LSCB review"}
+CONTINUED_AREAS = {(SIF, "overall_effectiveness"), (SIF, "help_and_protection"),
+                   (SIF, "looked_after_and_permanence"), (SIF, "care_leavers"),
+                   (SIF, "leadership_management_governance")}  # fmt: skip
+
+
+def last_judged(framework: str, key: str) -> str | None:
+    """For a grade of an area that no framework in use judges any more, "last judged under SIF,
+    to 2018" (adoption, the LSCB, every SLAC and LAC area), so that an old grade is never read as
+    today's; None for an area judged today or carried on by a later framework. (ILACS's overall
+    effectiveness, not judged from April 2026, is the theme's: `theme_last_judged`.)"""
+    end = FRAMEWORK_YEARS.get(framework, (None, None))[1]
+    if end is None or (framework, key) in CONTINUED_AREAS:
+        return None
+    return f"last judged under {FRAMEWORK_SHORT.get(framework, framework)}, to {end}"
+
+
+def theme_last_judged(theme: str, today: date) -> str | None:
+    """For a theme no framework in use judges at `today`, "last judged under SIF and LSCB
+    review, to 2018" (adoption, the LSCB; overall effectiveness from April 2026), else None."""
+    current = [f for f, (_, end) in FRAMEWORK_YEARS.items() if end is None]
+    judged = [a for f in current for a in areas_for(f) if a.theme == theme]
+    ended = [since for a in judged if (since := RETIRED_AREAS.get((a.framework, a.key)))]
+    if judged and len(ended) < len(judged):
+        return None
+    if ended:
+        last = min(ended) - timedelta(days=1)
+        return f"last judged under {'/'.join(current)}, to {last:%B %Y}" if today > last else None
+    before = [f for f, areas in AREAS.items() if any(a.theme == theme for a in areas)]
+    names = " and ".join(FRAMEWORK_SHORT.get(f, f) for f in before)
+    end = max(FRAMEWORK_YEARS[f][1] for f in before)
+    return f"last judged under {names}, to {end}" if today.year > end else None
 
 
 # Why an area of an inspection holds no grade, in a few words (a grid cell, the inspection page)

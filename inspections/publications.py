@@ -14,7 +14,8 @@ import re
 from datetime import timedelta
 
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from authorities.models import LocalAuthority
@@ -91,33 +92,26 @@ class PublicationQuerySet(models.QuerySet):
             newest.setdefault(entry.authority_id, entry)
         return newest
 
-    def newer_than_loaded(self):
-        """{authority id: its newest graded entry} for the authorities whose newest graded report
-        is not here: not stored, and no graded inspection of theirs ended in the weeks before
-        Ofsted published it (demo data, or a copy the catalogue could not match, covers it).
-        Their latest grade here may be out of date. Two queries."""
+    def with_coverage(self):
+        """Each entry with `covered`: a graded inspection of its authority ended (or, with no
+        end date, started) in the MATCH_WINDOW before Ofsted published it, so that its grades
+        are here whether or not this file is (demo data, a copy the catalogue could not match)."""
         from .models import Inspection
 
-        waiting = {
-            pk: e for pk, e in self.newest_graded().items() if e.state != PublicationState.STORED
-        }
-        if not waiting:
-            return {}
-        ended = {}
-        for pk, start, end in (
+        published = OuterRef("published")
+        covering = (
             Inspection.objects.graded()
-            .filter(authority__in=waiting)
-            .values_list("authority_id", "start_date", "end_date")
-        ):
-            if start or end:
-                ended.setdefault(pk, []).append(end or start)
-        return {
-            pk: e
-            for pk, e in waiting.items()
-            if not any(
-                e.published - MATCH_WINDOW <= day <= e.published for day in ended.get(pk, [])
-            )
-        }
+            .filter(authority=OuterRef("authority"))
+            .annotate(day=Coalesce("end_date", "start_date"))
+            .filter(day__lte=published, day__gte=Cast(published - MATCH_WINDOW, models.DateField()))
+        )
+        return self.annotate(covered=Exists(covering))
+
+    def newer_than_loaded(self):
+        """{authority id: its newest graded entry} for the authorities whose newest graded report
+        is not here: not stored, and not covered (`with_coverage`). Their latest grade here may
+        be out of date. One query."""
+        return {pk: e for pk, e in self.with_coverage().newest_graded().items() if e.is_missing}
 
 
 class Publication(models.Model):
@@ -176,6 +170,11 @@ class Publication(models.Model):
     @property
     def is_graded(self):
         return self.kind == self.Kind.GRADED_INSPECTION
+
+    @property
+    def is_missing(self):
+        """Not here: neither stored nor covered by a graded inspection (`with_coverage()`)."""
+        return self.state != self.State.STORED and not getattr(self, "covered", False)
 
     @transaction.atomic
     def record(self, *, state, reason="", document=None):

@@ -81,6 +81,11 @@ def test_csv_has_the_issue_columns_one_row_per_judgement_with_bom(client, hampsh
         "parsed_grade": "outstanding",
         "correction_reason": "",
         "ofsted_provider_url": f"https://reports.ofsted.gov.uk/provider/44/{hampshire.ofsted_urn}",
+        # No catalogue of Ofsted's publications loaded: nothing to say of them.
+        "ofsted_published": "",
+        "ofsted_url": "",
+        "newer_report_not_loaded": "",
+        "ofsted_list_checked": "",
     }
 
 

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from authorities.models import LocalAuthority
+from dashboards.models import DataVersion
 from inspections.models import SourceDocument
 from inspections.publications import CatalogueCheck, Publication, kind_of
 
@@ -69,6 +70,7 @@ class Command(BaseCommand):
         source = f"seed list ({file.name}) of {listed_on:%-d %b %Y}"
         with transaction.atomic():
             Publication.objects.bulk_create(new)
+            DataVersion.bump()  # bulk_create sends no post_save: the pages show the catalogue
             listed = {by_urn[row["urn"].strip()].pk for row in rows}
             for pk in listed:
                 # A later check (fetch_reports) is never put back to the seed list's date.
