@@ -226,6 +226,9 @@ class Publication(models.Model):
         already holds is not taken. A document of an ungraded visit or a council paper, or an
         inspection with no dates, finds none: better no link than a wrong one.
         """
+        known = document.publications.first()  # fetched from its entry's URL: that one
+        if known is not None:
+            return known
         inspection = document.inspection
         if (
             inspection is None
