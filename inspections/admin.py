@@ -14,10 +14,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from . import ingest
 from .forms import (
     AddJudgementForm,
     InspectionCorrectionForm,
     JudgementCorrectionForm,
+    PlaceDocumentForm,
     RevertForm,
 )
 from .models import ImportProblem, ImportRun, Inspection, Judgement, SourceDocument
@@ -284,10 +286,57 @@ class SourceDocumentAdmin(StaffReadsMixin, admin.ModelAdmin):
     search_fields = ["file_name", "sha256", "path"]
     readonly_fields = ["sha256", "size_bytes", "pages", "ingested_at", "text_fingerprint"]
     list_select_related = ["inspection__authority"]
+    actions = ["place_under_authority"]
 
     def has_delete_permission(self, request, obj=None):
         # The ingest writes documents; deleting one would drop the evidence of its judgements.
         return False
+
+    def has_place_permission(self, request):
+        return request.user.has_perm("inspections.place_sourcedocument")
+
+    @admin.action(description="Place under an authority", permissions=["place"])
+    def place_under_authority(self, request, queryset):
+        unplaced = list(queryset.filter(status=SourceDocument.Status.UNPLACED)[:2])
+        if len(unplaced) != 1:
+            self.message_user(request, "Choose one unplaced document.", messages.WARNING)
+            return None
+        return redirect("admin:inspections_sourcedocument_place", unplaced[0].pk)
+
+    def get_urls(self):
+        place = path(
+            "<path:object_id>/place/",
+            self.admin_site.admin_view(self.place_view),
+            name="inspections_sourcedocument_place",
+        )
+        return [place, *super().get_urls()]
+
+    def place_view(self, request, object_id):
+        """Name the authority of an unplaced document: its inspection and grades are stored."""
+        document = get_object_or_404(SourceDocument, pk=object_id)
+        if not self.has_place_permission(request):
+            raise PermissionDenied
+        change_url = reverse("admin:inspections_sourcedocument_change", args=[document.pk])
+        if document.status != SourceDocument.Status.UNPLACED:
+            self.message_user(request, "This document is placed already.", messages.WARNING)
+            return redirect(change_url)
+        form = PlaceDocumentForm(request.POST or None, document=document)
+        if request.method == "POST" and form.is_valid():
+            authority = form.cleaned_data["authority"]
+            outcome = ingest.place(
+                document, authority, reason=form.cleaned_data["reason"], user=request.user
+            )
+            self.message_user(request, f"Placed {document} under {outcome.inspection}.")
+            return redirect("admin:inspections_inspection_change", outcome.inspection.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Place under an authority",
+            "opts": self.opts,
+            "original": document,
+            "form": form,
+            "change_url": change_url,
+        }
+        return render(request, "admin/inspections/sourcedocument/place.html", context)
 
 
 class ImportProblemInline(ReadOnlyInline):

@@ -6,6 +6,8 @@ The admin uses these forms; their `save_correction(user)` goes through the model
 
 from django import forms
 
+from authorities.models import LocalAuthority
+
 from . import frameworks as fw
 from .models import Grade, Inspection, Judgement
 
@@ -110,4 +112,20 @@ class AddJudgementForm(forms.Form):
             grade=self.cleaned_data["grade"],
             reason=self.cleaned_data["reason"],
             user=user,
+        )
+
+
+class PlaceDocumentForm(forms.Form):
+    """Name the authority of a document the ingest could not place."""
+
+    authority = forms.ModelChoiceField(queryset=None)
+    reason = _reason_field("How you know the authority. Kept in the history with your name.")
+
+    def __init__(self, *args, document, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A name several authorities share: offer those; otherwise every authority.
+        codes = document.reading.get("authority_candidates") or []
+        authorities = LocalAuthority.objects.order_by("name")
+        self.fields["authority"].queryset = (
+            authorities.filter(la_code__in=codes) if codes else authorities
         )

@@ -7,19 +7,21 @@ document to its inspection (one inspection, many sources), fills what the inspec
 disagreements instead of resolving them by order, and never writes over a staff correction.
 Storing a document already stored (the same SHA-256) is a reparse: its row is updated in place
 and the judgements it is the source of are read again (see `store`). The file itself is kept in
-Django's default storage under its content hash (see `keep_file`).
+Django's default storage under its content hash (see `keep_file`). A document no authority
+could be named for is stored unplaced, with its reading, until an editor places it (`place`).
 """
 
 import hashlib
 import re
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from authorities.models import LocalAuthority
 
@@ -31,6 +33,7 @@ from .parsing import (
     ParsedDocument,
     ParseError,
     authority_aliases,
+    authority_reason,
     parse_document,
 )
 from .pdf import PdfError, extract_pages
@@ -47,6 +50,7 @@ FINGERPRINT_MAX = 2000
 SAME_TEXT_OVERLAP = 0.5
 
 INGESTED, UNCHANGED, REFUSED, FAILED = "ingested", "unchanged", "refused", "failed"
+UNPLACED = "unplaced"  # stored without an inspection: no authority could be named
 
 
 @dataclass
@@ -166,9 +170,15 @@ def read_document(path, authorities, sha256=None, size=None):
             result.status, result.reason = REFUSED, f"{path}: not an inspection report"
             result.not_a_report = True
         elif result.parsed.authority_code is None:
-            # Stored without an authority it could not be compared or found again: refuse it.
-            result.status = REFUSED
-            result.reason = f"{path}: no authority found in its title block or running headers"
+            # A report all the same: kept, unplaced, for an editor to name its authority.
+            result.status = UNPLACED
+            why = (
+                f"it names {result.parsed.authority_as_printed!r}, which more than one "
+                "authority may be"
+                if result.parsed.authority_candidates
+                else "no authority found in its title block or running headers"
+            )
+            result.reason = f"{path}: {why}; stored unplaced for an editor to place"
     except (ParseError, PdfError) as e:
         result.status, result.reason = REFUSED, _with_path(path, str(e))
         result.not_a_report = isinstance(e, NotAReport)
@@ -222,7 +232,7 @@ def store(result: ReadResult) -> Outcome:
     written = []
     try:
         with transaction.atomic():
-            outcome = _store(result)
+            outcome = _store_unplaced(result) if result.status == UNPLACED else _store(result)
             keep_file(outcome.document, result.path, written)
             outcome.publication = Publication.match_document(outcome.document)
             return outcome
@@ -230,6 +240,70 @@ def store(result: ReadResult) -> Outcome:
         for name in written:
             default_storage.delete(name)
         raise
+
+
+def _store_unplaced(result: ReadResult) -> Outcome:
+    """Keep a document no authority could be named for, and its reading, without an inspection.
+    One an editor placed stays where it was placed: its reparse is stored there."""
+    document = SourceDocument.objects.filter(sha256=result.sha256).first()
+    if document is not None and document.inspection_id is not None:
+        placed = replace(result.parsed, authority_code=document.inspection.authority.la_code)
+        return _store(replace(result, parsed=placed, status=INGESTED))
+    fields = {
+        "inspection": None,
+        "path": result.path,
+        "kind": result.parsed.kind,
+        "pages": result.pages,
+        "size_bytes": result.size,
+        "text_fingerprint": result.fingerprint,
+        "status": SourceDocument.Status.UNPLACED,
+        "error": "\n".join([result.reason, *result.parsed.review_reasons]),
+        "reading": result.parsed.as_json(),
+    }
+    if document is None:
+        document = SourceDocument.objects.create(
+            file_name=result.file_name, sha256=result.sha256, **fields
+        )
+    else:
+        for name, value in fields.items():
+            setattr(document, name, value)
+        document.save()
+    return Outcome(status=UNPLACED, reason=result.reason, document=document)
+
+
+@transaction.atomic
+def place(document: SourceDocument, authority: LocalAuthority, *, reason: str, user) -> Outcome:
+    """Store an unplaced document's reading under the authority an editor chose, by the same
+    path as the ingest: its inspection is found or created and its grades stored, each with a
+    history row naming the editor."""
+    if document.status != SourceDocument.Status.UNPLACED or not document.reading:
+        raise ValueError(f"{document} is not an unplaced document")
+    parsed = ParsedDocument.from_json(document.reading)
+    parsed = replace(
+        parsed,
+        authority_code=authority.la_code,
+        review_reasons=tuple(r for r in parsed.review_reasons if not authority_reason(r)),
+    )
+    result = ReadResult(
+        path=document.path,
+        sha256=document.sha256,
+        size=document.size_bytes,
+        pages=document.pages,
+        parsed=parsed,
+        fingerprint=document.text_fingerprint,
+    )
+    started = timezone.now()
+    outcome = _store(result)
+    outcome.document.reading = {}
+    outcome.document.save(update_fields=["reading"])
+    reason = f"Placed under {authority}: {reason}"
+    for record in [outcome.inspection, *outcome.inspection.judgements.all()]:
+        latest = record.history.first()
+        if latest is not None and latest.history_date >= started:
+            latest.history_change_reason = reason
+            latest.history_user = user
+            latest.save(update_fields=["history_change_reason", "history_user"])
+    return outcome
 
 
 def _store(result: ReadResult) -> Outcome:

@@ -67,6 +67,8 @@ class SourceDocument(models.Model):
     class Status(models.TextChoices):
         INGESTED = "ingested", "Ingested"
         NEEDS_REVIEW = "needs_review", "Ingested, needs review"
+        # No authority could be named: kept, with its reading, for an editor to place.
+        UNPLACED = "unplaced", "Unplaced: an editor must choose its authority"
 
     inspection = models.ForeignKey(
         "Inspection", on_delete=models.CASCADE, related_name="documents", null=True, blank=True
@@ -86,9 +88,13 @@ class SourceDocument(models.Model):
     # The file as read, named by its content (documents/<sha256>.<ext>); empty for demo data and
     # for documents stored before files were kept (`ingest --reparse` adds theirs).
     file = models.FileField(max_length=300, blank=True, editable=False)
+    # The parser's reading (`ParsedDocument.as_json()`) of a document no authority could be named
+    # for, kept until an editor places it (`inspections.ingest.place`).
+    reading = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-ingested_at", "file_name"]
+        permissions = [("place_sourcedocument", "Can place an unplaced document")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=["inspection_report", "council_paper", "demo_data"]),
@@ -503,6 +509,7 @@ class ImportProblem(models.Model):
     class Status(models.TextChoices):
         REFUSED = "refused", "Refused"
         FAILED = "failed", "Failed"
+        UNPLACED = "unplaced", "Stored unplaced"  # no authority named: an editor places it
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="problems")
     path = models.TextField()
@@ -524,7 +531,7 @@ class ImportProblem(models.Model):
         ordering = ["run", "path"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["refused", "failed"]),
+                condition=Q(status__in=["refused", "failed", "unplaced"]),
                 name="inspections_importproblem_status_valid",
             )
         ]

@@ -197,16 +197,6 @@ def test_needs_authorities_loaded(db, tmp_path):
         call_command("ingest", str(tmp_path), stdout=io.StringIO())
 
 
-def test_report_naming_no_authority_is_refused(tmp_path, authorities):
-    report = ilacs_report(title="", lead="")
-    (tmp_path / "anonymous.txt").write_text(report)
-    found, stderr, error = run_ingest(tmp_path)
-    assert error is not None
-    assert found["anonymous.txt"]["status"] == "refused"
-    assert "no authority" in stderr
-    assert not Inspection.objects.exists()
-
-
 @pytest.fixture
 def cabinet_paper(corpus_dir):
     return next((corpus_dir / "seeds").glob("002_*.txt")).read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ from .document import (
     NotAReport,
     ParsedDocument,
     ParseError,
+    authority_reason,
     parse_document,
 )
 from .judgements import FoundJudgement
@@ -27,6 +28,7 @@ __all__ = [
     "ParseError",
     "ParsedDocument",
     "authority_aliases",
+    "authority_reason",
     "name_key",
     "parse_document",
 ]

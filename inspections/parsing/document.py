@@ -60,6 +60,14 @@ __all__ = [
 INSPECTION_REPORT = "inspection_report"
 COUNCIL_PAPER = "council_paper"
 NOT_A_REPORT = "not_a_report"
+# Why a document has no authority: reasons a person placing it answers.
+NO_AUTHORITY = "the authority is not named in the title block or running headers"
+SHARED_NAME = "the title block names"
+
+
+def authority_reason(reason: str) -> bool:
+    """Whether a review reason is that the document's authority could not be named."""
+    return reason == NO_AUTHORITY or reason.startswith(SHARED_NAME)
 
 
 class ParseError(ValueError):
@@ -114,11 +122,48 @@ class ParsedDocument:
             ],
             "not_judged": list(self.not_judged),
             "review_reasons": list(self.review_reasons),
+            "authority_as_printed": self.authority_as_printed,
+            "authority_candidates": list(self.authority_candidates),
         }
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> "ParsedDocument":
+        """The reading `as_json` wrote (an unplaced document keeps it until it is placed)."""
+        return cls(
+            kind=data["kind"],
+            framework=data["framework"],
+            authority_code=(data.get("authority") or {}).get("la_code"),
+            authority_as_printed=data.get("authority_as_printed"),
+            inspection_start=_date(data["inspection_start"]),
+            inspection_end=_date(data["inspection_end"]),
+            published=_date(data["published"]),
+            lead_inspector=data["lead_inspector"],
+            judgements=tuple(
+                FoundJudgement(
+                    area=j["area"],
+                    label=j["label"],
+                    grade=j["grade"],
+                    grade_as_printed=j["grade_as_printed"],
+                    evidence=Evidence(
+                        j["evidence"].get("page"), j["evidence"].get("line"), j["evidence"]["text"]
+                    ),
+                    needs_review=j["needs_review"],
+                    review_reason=j["review_reason"] or "",
+                )
+                for j in data["judgements"]
+            ),
+            not_judged=tuple(data["not_judged"]),
+            review_reasons=tuple(data["review_reasons"]),
+            authority_candidates=tuple(data.get("authority_candidates", ())),
+        )
 
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 def parse_document(
@@ -168,11 +213,11 @@ def parse_document(
     reasons: list[str] = []
     if shared:
         reasons.append(
-            f"the title block names {as_printed!r}, which the reference gives to more than one "
+            f"{SHARED_NAME} {as_printed!r}, which the reference gives to more than one "
             f"authority (LA codes {', '.join(shared)}): a person must choose"
         )
     elif code is None:
-        reasons.append("the authority is not named in the title block or running headers")
+        reasons.append(NO_AUTHORITY)
 
     if kind == COUNCIL_PAPER:
         start, end, published = title.paper_dates("\n".join(line.text for line in text.lines))

@@ -143,16 +143,16 @@ class Command(BaseCommand):
     def _handle(self, result):
         self.counts["read"] += 1
         outcome = None
-        if result.status == ingest.INGESTED and not self.dry_run:
+        if result.status in (ingest.INGESTED, ingest.UNPLACED) and not self.dry_run:
             try:
                 outcome = ingest.store(result)
             except Exception as e:  # rolled back: this document only, the run goes on
                 result.status = ingest.FAILED
                 result.reason = f"{result.path}: not stored, {type(e).__name__}: {e}"
-        if result.status in (ingest.REFUSED, ingest.FAILED):
+        if result.status in (ingest.REFUSED, ingest.FAILED, ingest.UNPLACED):
             self.problems.append(result)
             self.stderr.write(result.reason)
-        elif outcome:
+        if outcome and outcome.inspection:
             pk = outcome.inspection.pk
             if outcome.inspection_created:
                 self.inspections["new"].add(pk)
@@ -190,13 +190,14 @@ class Command(BaseCommand):
         same = self.inspections["joined"] - updated - new
         refused = [r for r in self.problems if r.status == ingest.REFUSED]
         failed = [r for r in self.problems if r.status == ingest.FAILED]
+        unplaced = [r for r in self.problems if r.status == ingest.UNPLACED]
         verb = "Parsed (dry run, nothing stored)" if self.dry_run else "Read"
         summary = (
             f"{verb} {total} documents ({c['unchanged']} unchanged, skipped); inspections "
             f"{len(new)} new, {len(updated)} updated, {len(same)} unchanged by a further source; "
             f"{c['judgements']} judgements stored; flagged for review: {c['flagged']} judgements, "
-            f"{c['documents_flagged']} documents; "
-            f"{len(refused)} refused, {len(failed)} failed."
+            f"{c['documents_flagged']} documents; {len(unplaced)} unplaced (no authority named: "
+            f"an editor places them in the admin), {len(refused)} refused, {len(failed)} failed."
         )
         out = self.stderr if self.as_json else self.stdout
         out.write(summary)
@@ -214,12 +215,12 @@ class Command(BaseCommand):
         if self.run:
             self.run.finish(
                 counts={**c, "new": len(new), "updated": len(updated), "same": len(same),
-                        "refused": len(refused), "failed": len(failed)},
+                        "unplaced": len(unplaced), "refused": len(refused), "failed": len(failed)},
                 summary=summary,
                 problems=[self._problem(r) for r in self.problems],
             )  # fmt: skip
-        if self.problems:
-            raise CommandError(f"{len(self.problems)} documents were refused or failed.")
+        if refused or failed:
+            raise CommandError(f"{len(refused) + len(failed)} documents were refused or failed.")
 
     def _problem(self, result):
         """An unsaved ImportProblem, placed at the authority its parse or its folder names."""
