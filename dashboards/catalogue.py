@@ -33,6 +33,11 @@ class NotLoaded:
         return f"a newer report (published {self.published:%-d %b %Y}) is not loaded"
 
     @property
+    def its_words(self):
+        """For an authority with no grade shown: nothing is newer."""
+        return f"its newest report (published {self.published:%-d %b %Y}) is not loaded"
+
+    @property
     def why(self):
         """The state, and why: "not fetched", "refused: 50204404.pdf: not a PDF" …"""
         state = self.state.lower()
@@ -95,9 +100,13 @@ class Currency:
         """For a chart's subtitle."""
         if not self.catalogued:
             return "Ofsted's list of reports not loaded"
-        loaded = f"{self.loaded_to:%-d %b %Y}" if self.loaded_to else "none"
+        loaded = (
+            f"Reports published to {self.loaded_to:%-d %b %Y}"
+            if self.loaded_to
+            else "No report Ofsted lists loaded yet"
+        )
         checked = f"{self.checked_from:%-d %b %Y}" if self.checked_from else "never"
-        return f"Reports published to {loaded}; Ofsted's list checked {checked}"
+        return f"{loaded}; Ofsted's list checked {checked}"
 
 
 @dataclass(frozen=True)

@@ -137,7 +137,8 @@ def key_entries(rows):
 
 
 def not_loaded_count(rows):
-    return sum(r.missing is not None for r in rows)
+    """The hexagons marked: a grade drawn, and a newer report not loaded."""
+    return sum(r.missing is not None and r.latest is not None for r in rows)
 
 
 # The figure: plain dicts in plotly.js's schema, as in charts.py; every name is escaped.
@@ -169,7 +170,7 @@ def _hover(row):
     if row.retired:
         lines.append(text(row.retired))
     if row.missing:
-        words = row.missing.words
+        words = row.missing.words if g else row.missing.its_words
         lines.append(f"<b>{NOT_LOADED_MARK[1]} {words[0].upper()}{words[1:]}</b>")
         lines.append(f"({text(row.missing.why)})")
     if row.role == "neighbour":
@@ -230,7 +231,9 @@ def _mark_traces(rows):
                 "showlegend": False,
             }
         )  # fmt: skip
-    missing = [r for r in rows if r.missing]
+    # Marked where a grade is drawn: a grey hexagon has no grade to be out of date (its hover
+    # and the table say its report is not loaded).
+    missing = [r for r in rows if r.missing and r.latest]
     if missing:
         centres = [hex_centre(r.authority.hex_q, r.authority.hex_r) for r in missing]
         traces.append(

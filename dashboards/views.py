@@ -27,7 +27,7 @@ from inspections.models import (
     Judgement,
     SourceDocument,
 )
-from inspections.publications import Publication
+from inspections.publications import MATCH_WINDOW, Publication
 
 from . import catalogue, charts, evidence, export, hexmap, peers
 from .export import write_csv
@@ -471,11 +471,29 @@ def _with_ofsted_entries(inspections, entries):
         i.ofsted_entries = []
     loose = []
     for e in entries:
-        if e.document_id in by_document:
-            by_document[e.document_id].ofsted_entries.append(e)
+        inspection = by_document.get(e.document_id) or _covering(e, inspections)
+        if inspection:
+            inspection.ofsted_entries.append(e)
         else:
             loose.append(e)
     return loose
+
+
+def _covering(entry, inspections):
+    """The graded inspection an entry not stored here is of, when another source of it is here
+    (`Publication.with_coverage`): the latest of the authority's that ended in the weeks before
+    Ofsted published it."""
+    if not getattr(entry, "covered", False):
+        return None
+    found = [
+        i
+        for i in inspections
+        if i.authority_id == entry.authority_id
+        and i.is_graded
+        and (i.end_date or i.start_date)
+        and entry.published - MATCH_WINDOW <= (i.end_date or i.start_date) <= entry.published
+    ]
+    return max(found, key=lambda i: i.end_date or i.start_date, default=None)
 
 
 def _timeline(inspections, entries):

@@ -74,9 +74,11 @@ def _html(response):
     return response.content.decode()
 
 
-def _text(response):
-    """The page's words as a reader sees them: no tags, entities read, spaces collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", _html(response))).split())
+def _text(response_or_html):
+    """The words as a reader sees them: no tags, entities read, spaces collapsed."""
+    page = response_or_html
+    page = page if isinstance(page, str) else _html(page)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())
 
 
 # The map
@@ -97,9 +99,9 @@ def test_map_marks_an_authority_whose_newer_report_is_not_loaded(client, hampshi
     assert len(marks) == 1 and len(marks[0]["x"]) == 2
     row = next(r for r in response.context["rows"] if r.authority == hampshire)
     assert row.missing.published == date(2025, 5, 9)
-    html = _html(response)
-    assert "a newer report (published 9 May 2025) is not loaded" in html
-    assert "A newer report Ofsted lists is not loaded: the grade may be out of date (2)" in html
+    text = _text(response)
+    assert "a newer report (published 9 May 2025) is not loaded" in text
+    assert "A newer report Ofsted lists is not loaded: the grade may be out of date (2)" in text
 
 
 def test_a_newer_report_that_is_loaded_marks_nothing(client, hampshire):
@@ -173,7 +175,7 @@ def test_peer_page_marks_a_neighbour_whose_newer_report_is_not_loaded(client, ha
 
     table = html[html.index('id="peers-help_and_protection-neighbours"') :]
     row = table[table.index(neighbour.name) : table.index("</tr>", table.index(neighbour.name))]
-    assert "a newer report (published 9 May 2025) is not loaded" in row
+    assert "a newer report (published 9 May 2025) is not loaded" in _text(row)
     assert "refused: 50204404.pdf" in row
     # Hampshire's own grade says so too.
     text = _text(response)
@@ -211,8 +213,8 @@ def test_compare_tables_say_a_newer_report_is_not_loaded(client, hampshire):
     ]
     assert "not-loaded-row" in table
     assert "Hampshire" in table
-    assert "a newer report (published 9 May 2025) is not loaded" in table
-    assert "refused: 50204404.pdf: not a PDF" in table
+    assert "a newer report (published 9 May 2025) is not loaded" in _text(table)
+    assert "refused: 50204404.pdf: not a PDF" in _text(table)
 
 
 # Judgements no longer made
@@ -251,7 +253,7 @@ def test_authority_page_lists_every_catalogue_entry_with_its_state(client, hamps
                                      "1 March 2021: Focused visit, as Ofsted lists it",
                                      f'id="inspection-{inspection.pk}"']]  # fmt: skip
     assert order == sorted(order)
-    assert "a newer report (published 9 May 2025) is not loaded" in html
+    assert "a newer report (published 9 May 2025) is not loaded" in _text(html)
     assert "Refused: 50204404.pdf: not a PDF" in html
     assert "Not fetched" in html
     assert 'href="https://files.ofsted.gov.uk/v1/file/' in html
@@ -360,3 +362,14 @@ def test_the_catalogue_adds_no_query_per_entry(
     make_entry(hampshire, date(2021, 3, 1), kind="focused_visit")
     with django_assert_num_queries(len(before.captured_queries)):
         assert client.get(url, params).status_code == 200
+
+
+def test_an_entry_whose_inspection_is_here_from_another_source_is_shown_with_it(client, hampshire):
+    inspection = make_inspection(hampshire, start_date=date(2025, 3, 10))  # demo data, say
+    make_judgement(inspection)
+    make_entry(hampshire, date(2025, 5, 9))
+    html = " ".join(_html(client.get(hampshire.get_absolute_url())).split())
+    block = html[html.index(f'id="inspection-{inspection.pk}"') :]
+    assert "Published by Ofsted: 9 May 2025" in block[:1500]
+    assert "as Ofsted lists it" not in html
+    assert "a newer report" not in _text(html)
