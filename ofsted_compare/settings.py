@@ -236,8 +236,8 @@ TRUSTED_PROXY_COUNT = int(
 # chart data from json_script, so no inline script or handler runs. plotly.js sets style
 # attributes as it draws, and adds one empty <style> that it fills through the CSSOM (the hash is
 # that of the empty string), so style attributes are allowed and no other inline style; browsers
-# without the -attr and -elem directives fall back to style-src. Its PNG download reads the SVG
-# as a data: image.
+# without the -attr and -elem directives fall back to style-src. Its PNG and SVG downloads draw
+# the chart as a blob: (or data:) image first.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -245,7 +245,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'", "'unsafe-inline'"],
         "style-src-elem": ["'self'", "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"],
         "style-src-attr": ["'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", "blob:"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "form-action": ["'self'"],

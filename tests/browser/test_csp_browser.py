@@ -53,7 +53,10 @@ def test_compare_page_draws_hovers_and_picks_under_the_policy(watched, live_serv
     page.get_by_role("listbox", name="Authorities").get_by_role(
         "option", name="Southampton"
     ).click()
+    with page.expect_download() as download:  # drawn as a blob: image first
+        page.get_by_role("button", name="Download chart (PNG)").first.click()
 
+    assert download.value.suggested_filename.endswith(".png")
     assert _policy(response)["script-src"] == "'self'"
     assert _violations(page) == []
     assert page.errors == []
