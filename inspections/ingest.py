@@ -12,11 +12,15 @@ could be named for is stored unplaced, with its reading, until an editor places 
 """
 
 import hashlib
+import os
 import re
+import stat
+import tempfile
 import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -95,8 +99,14 @@ class Outcome:
     publication: Publication | None = None
 
 
+class NotARegularFile(OSError):
+    """A FIFO, device or socket given as a document: reading it could wait for ever."""
+
+
 def find_documents(paths):
-    """Every .pdf and .txt under the given files or folders, sorted, each once."""
+    """Every .pdf and .txt under the given files or folders, sorted, each once. In a folder only
+    regular files are found (a FIFO or device there is passed over); a path named on its own is
+    returned whatever it is, for `sha256_of` to refuse."""
     found = []
     for path in map(Path, paths):
         if path.is_dir():
@@ -107,11 +117,15 @@ def find_documents(paths):
 
 
 def sha256_of(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    """The file's SHA-256; raises NotARegularFile, without waiting, for anything but a regular
+    file (opening a FIFO for reading would wait for a writer, and a device never ends)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with open(fd, "rb") as f:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            what = "a FIFO" if stat.S_ISFIFO(mode) else "a device or socket"
+            raise NotARegularFile(f"{path}: not a regular file ({what})")
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def authority_names():
@@ -158,7 +172,10 @@ def read_document(path, authorities, sha256=None, size=None):
         if not result.size:
             result.size = Path(path).stat().st_size
         if path.lower().endswith(".pdf"):
-            pages = extract_pages(path)
+            try:
+                pages = extract_pages(path)
+            except RecursionError as e:  # pdfminer resolves nested objects recursively
+                raise PdfError(f"{path}: corrupt PDF (objects nested too deep to read)") from e
             result.pages = len(pages)
         else:
             pages = [read_text(path)]
@@ -184,6 +201,12 @@ def read_document(path, authorities, sha256=None, size=None):
         result.not_a_report = isinstance(e, NotAReport)
     except OSError as e:
         result.status, result.reason = REFUSED, f"{path}: cannot read the file ({e.strerror})"
+    except MemoryError:  # past the worker's cap (workers.py): a decompression bomb, say
+        result.status = REFUSED
+        result.reason = (
+            f"{path}: reading it needed more than {settings.INGEST_WORKER_MEMORY_MB} MB of memory "
+            "(INGEST_WORKER_MEMORY_MB)"
+        )
     except Exception as e:  # a parser bug must not stop the run: report it for this file only
         result.status, result.reason = FAILED, f"{path}: unexpected error {type(e).__name__}: {e}"
     return result
@@ -205,20 +228,57 @@ def document_file_name(sha256, path):
 
 
 def keep_file(document, path, written):
-    """Put the document's file in the default storage unless it is there already, and point the
-    row at it. A name this call wrote is appended to `written`, so that `store` can take the
-    file back if the row is not stored."""
+    """Put the document's file in the default storage unless it is there already, whole, and
+    point the row at it. A file already under its name is used only if its bytes are the
+    document's (size, then SHA-256): one a crash or a full disk cut short is written again, so a
+    reparse repairs it. A name this call created is appended to `written`, so that `store` can
+    take the file back if the row is not stored."""
     name = document_file_name(document.sha256, path)
-    if document.file.name == name and default_storage.exists(name):
-        return
-    if not default_storage.exists(name):
+    existed = default_storage.exists(name)
+    if not (existed and _holds(name, document.sha256, os.path.getsize(path))):
+        _write_whole(name, path)
+        if not existed:
+            written.append(name)
+    if document.file.name != name:
+        document.file.name = name
+        document.save(update_fields=["file"])
+
+
+def _holds(name, sha256, size):
+    """Whether the stored file `name` holds exactly the bytes hashing to sha256."""
+    if default_storage.size(name) != size:
+        return False
+    with default_storage.open(name, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest() == sha256
+
+
+def _write_whole(name, path):
+    """Store the file at `path` as `name`, replacing what is there, so that `name` is never seen
+    half written. On a local folder the bytes go to a temporary file beside it, synced, then
+    renamed over `name` (atomic); a remote storage (S3) stores one upload whole or not at all."""
+    try:
+        target = Path(default_storage.path(name))
+    except NotImplementedError:  # no local path: a remote storage
+        if default_storage.exists(name):
+            default_storage.delete(name)
         with open(path, "rb") as f:
             saved = default_storage.save(name, File(f))
-        written.append(saved)
-        # Another ingest writing the same bytes at the same moment: the storage renamed ours.
-        name = saved
-    document.file.name = name
-    document.save(update_fields=["file"])
+        if saved != name:  # another ingest stored the same bytes meanwhile: keep one copy
+            default_storage.delete(saved)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, partial = tempfile.mkstemp(dir=target.parent, prefix=".partial-", suffix=target.suffix)
+    try:
+        with open(fd, "wb") as out, open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(partial, getattr(default_storage, "file_permissions_mode", None) or 0o644)
+        os.replace(partial, target)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
 
 
 def store(result: ReadResult) -> Outcome:

@@ -187,6 +187,11 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# The ingest reads each document in a worker process (inspections/workers.py): a worker may take
+# this much memory beyond what it holds on starting (about 75 MB), and one document this long,
+# before the document is refused. 0 lifts the limit.
+INGEST_WORKER_MEMORY_MB = int(os.environ.get("INGEST_WORKER_MEMORY_MB", "1024"))
+INGEST_DOCUMENT_SECONDS = float(os.environ.get("INGEST_DOCUMENT_SECONDS", "120"))
 
 LOGIN_URL = "admin:login"
 # Where a sign-in goes when its ?next= is refused (another host) or missing outside the admin.

@@ -4,16 +4,16 @@ import json
 import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from functools import partial
 
-import django
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, connections
 
 from authorities.models import LocalAuthority
 from inspections import ingest
+from inspections.ingest_lock import one_ingest_at_a_time
 from inspections.models import ImportProblem, ImportRun, SourceDocument
+from inspections.workers import Readers
 
 # What the summary line counts (inspections are counted as sets of ids, so that the summary is
 # the same whatever order the workers finish in).
@@ -48,7 +48,8 @@ class Command(BaseCommand):
             "--jobs",
             type=int,
             default=os.cpu_count() or 1,
-            help="Worker processes that parse (default: the number of cores).",
+            help="Worker processes that parse (default: the number of cores; 1 still reads in "
+            "a worker, so that the memory and time limits hold).",
         )
         parser.add_argument(
             "--start-method",
@@ -56,14 +57,20 @@ class Command(BaseCommand):
             help="How worker processes start (default: Python's default for the platform).",
         )
 
-    def handle(self, *args, paths, dry_run, json, jobs, reparse, start_method, **options):
-        names = ingest.authority_names()
-        if not names:
-            raise CommandError("No authorities in the database: run manage.py load_authorities.")
+    def handle(self, *args, paths, dry_run, **options):
         files = ingest.find_documents(paths)
         missing = [str(p) for p in files if not p.exists()]
         if missing:
             raise CommandError(f"{missing[0]}: no such file or folder")
+        if dry_run:  # stores nothing: another run storing meanwhile changes nothing it says
+            return self._ingest(paths, files, dry_run=dry_run, **options)
+        with one_ingest_at_a_time(self.stderr.write):
+            return self._ingest(paths, files, dry_run=dry_run, **options)
+
+    def _ingest(self, paths, files, *, dry_run, json, jobs, reparse, start_method, **options):
+        names = ingest.authority_names()
+        if not names:
+            raise CommandError("No authorities in the database: run manage.py load_authorities.")
         self.as_json, self.dry_run = json, dry_run
         self.counts = dict.fromkeys(COUNTS, 0)
         self.inspections = {"new": set(), "changed": set(), "joined": set()}
@@ -91,7 +98,21 @@ class Command(BaseCommand):
                 reparse=reparse,
                 files=len(files),
             )
-        hashes = {str(p): ingest.sha256_of(p) for p in files}
+        hashes = {}
+        for path in map(str, files):
+            try:
+                hashes[path] = ingest.sha256_of(path)
+            except OSError as e:  # a FIFO or a device (NotARegularFile), or unreadable
+                reason = str(e) if isinstance(e, ingest.NotARegularFile) else e.strerror
+                self._handle(
+                    ingest.ReadResult(
+                        path=path,
+                        sha256="",
+                        size=0,
+                        status=ingest.REFUSED,
+                        reason=reason if reason.startswith(path) else f"{path}: {reason}",
+                    )
+                )
         stored = dict(  # sha256 -> the file name it was first ingested under
             SourceDocument.objects.filter(sha256__in=hashes.values()).values_list(
                 "sha256", "file_name"
@@ -100,7 +121,7 @@ class Command(BaseCommand):
         # The same bytes twice in one run are read once, and the copy reported with the first
         # (unchanged, or refused as it was). Under another suffix they are read another way.
         to_read, first_path, self.copies = [], {}, {}
-        for path in map(str, files):
+        for path in (str(p) for p in files if str(p) in hashes):
             digest, suffix = hashes[path], os.path.splitext(path)[1].lower()
             if digest in stored and not reparse:
                 self._report_unchanged(path, f"already ingested as {stored[digest]}")
@@ -111,30 +132,34 @@ class Command(BaseCommand):
                 to_read.append(path)
 
         progress = _progress(len(to_read), self.stderr)
-        read = partial(_read, authorities=names, hashes=hashes)
-        if jobs > 1 and len(to_read) > 1:
-            # Forked workers must not share the parent's connection; one inside a transaction
-            # (a test's) cannot be closed, and workers never touch it and exit with os._exit.
-            if not connection.in_atomic_block:
-                connections.close_all()
-            # Each worker sets Django up itself (DJANGO_SETTINGS_MODULE is inherited from the
-            # environment), so the pool works whether workers fork or start afresh (spawn,
-            # forkserver: Python 3.14's default on Linux). Workers never touch the database.
-            with ProcessPoolExecutor(
-                max_workers=min(jobs, len(to_read)),
-                mp_context=multiprocessing.get_context(start_method),
-                initializer=django.setup,
-            ) as pool:
-                # Largest files first, so no worker is left with a big one at the end. Each
-                # document is stored as soon as its worker finishes: the progress bar and the
-                # --json lines follow completion, and the summary does not depend on the order.
-                largest_first = sorted(to_read, key=os.path.getsize, reverse=True)
-                futures = [pool.submit(read, path) for path in largest_first]
-                for future in as_completed(futures):
-                    self._handle(future.result())
-                    progress.update()
-        else:
-            for result in map(read, to_read):
+        # Every document is read in a worker process, --jobs 1 included, so that one needing too
+        # much memory or time is refused and the worker replaced, and one that kills its worker
+        # fails alone (inspections/workers.py). Workers never touch the database; forked ones
+        # inherit its connection and leave without closing it (os._exit), so it stays open and
+        # keeps the ingest's lock. Each worker sets Django up itself, so the pool works whether
+        # workers fork or start afresh (spawn, forkserver: Python 3.14's default on Linux).
+        readers = Readers(
+            partial(_read, authorities=names),
+            jobs=min(jobs, len(to_read)),
+            memory_mb=settings.INGEST_WORKER_MEMORY_MB,
+            seconds=settings.INGEST_DOCUMENT_SECONDS,
+            start_method=start_method,
+        )
+        # Largest files first, so no worker is left with a big one at the end. Each document
+        # is stored as soon as its worker finishes: the progress bar and the --json lines
+        # follow completion, and the summary does not depend on the order.
+        largest_first = sorted(to_read, key=os.path.getsize, reverse=True)
+        with readers:
+            for path, result, lost in readers.read((p, hashes[p]) for p in largest_first):
+                if lost:
+                    status, why = lost
+                    result = ingest.ReadResult(
+                        path=path,
+                        sha256=hashes[path],
+                        size=os.path.getsize(path),
+                        status=status,
+                        reason=f"{path}: {why}",
+                    )
                 self._handle(result)
                 progress.update()
         progress.close()
@@ -244,8 +269,8 @@ def _user():
         return "unknown user"
 
 
-def _read(path, authorities, hashes):
-    return ingest.read_document(path, authorities, sha256=hashes[path])
+def _read(path, sha256, authorities):
+    return ingest.read_document(path, authorities, sha256=sha256)
 
 
 def _progress(total, stream):
