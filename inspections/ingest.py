@@ -29,8 +29,7 @@ from django.utils import timezone
 
 from authorities.models import LocalAuthority
 
-from . import frameworks as fw
-from .models import Inspection, Judgement, SourceDocument
+from .models import Inspection, Judgement, SourceDocument, grade_in_words
 from .parsing import (
     NOT_A_REPORT,
     NotAReport,
@@ -309,26 +308,35 @@ def _store_unplaced(result: ReadResult) -> Outcome:
     if document is not None and document.inspection_id is not None:
         placed = replace(result.parsed, authority_code=document.inspection.authority.la_code)
         return _store(replace(result, parsed=placed, status=INGESTED))
+    document = _save_document(
+        document,
+        result,
+        inspection=None,
+        status=SourceDocument.Status.UNPLACED,
+        error="\n".join([result.reason, *result.parsed.review_reasons]),
+        reading=result.parsed.as_json(),
+    )
+    return Outcome(status=UNPLACED, reason=result.reason, document=document)
+
+
+def _save_document(document, result, **fields):
+    """The document's row as this reading leaves it: created, or updated in place (a reparse)."""
     fields = {
-        "inspection": None,
         "path": result.path,
         "kind": result.parsed.kind,
         "pages": result.pages,
         "size_bytes": result.size,
         "text_fingerprint": result.fingerprint,
-        "status": SourceDocument.Status.UNPLACED,
-        "error": "\n".join([result.reason, *result.parsed.review_reasons]),
-        "reading": result.parsed.as_json(),
+        **fields,
     }
     if document is None:
-        document = SourceDocument.objects.create(
+        return SourceDocument.objects.create(
             file_name=result.file_name, sha256=result.sha256, **fields
         )
-    else:
-        for name, value in fields.items():
-            setattr(document, name, value)
-        document.save()
-    return Outcome(status=UNPLACED, reason=result.reason, document=document)
+    for name, value in fields.items():
+        setattr(document, name, value)
+    document.save()
+    return document
 
 
 @transaction.atomic
@@ -371,113 +379,116 @@ def _store(result: ReadResult) -> Outcome:
 
     A document already stored (the same SHA-256) is reparsed: its row is updated in place. It
     stays with its inspection while the new reading names the same authority and framework, and
-    otherwise moves to the inspection that reading matches (the one it leaves is flagged). A
-    judgement it is the source of takes the new reading with a history row, unless staff
-    corrected it (then the new reading goes beside the correction, flagged); one the new parse
-    no longer finds is kept and flagged, never deleted. Metadata it alone supplied is replaced.
+    otherwise moves to the inspection that reading matches (the one it leaves is flagged). Its
+    judgements are stored by `_store_judgements`; the inspection's details by
+    `Inspection.merge_reading`, which replaces metadata the document alone supplied.
     """
     parsed = result.parsed
     outcome = Outcome(status=INGESTED)
     authority = LocalAuthority.objects.get(la_code=parsed.authority_code)
-    reasons = list(parsed.review_reasons)
-    urn = folder_urn(result.path)
-    if urn and urn != authority.ofsted_urn:
-        lineage_urns = {a.ofsted_urn for a in authority.lineage()} | {
-            s.ofsted_urn for s in authority.successors.all()
-        }
-        if urn not in lineage_urns:
-            folder_authority = LocalAuthority.objects.filter(ofsted_urn=urn).first()
-            reasons.append(
-                f"the folder names Ofsted URN {urn} ({folder_authority or 'unknown'}) but the "
-                f"document names {authority}"
-            )
-
+    reasons = [*parsed.review_reasons, *_folder_reasons(result.path, authority)]
     document = (
         SourceDocument.objects.select_related("inspection").filter(sha256=result.sha256).first()
     )
     outcome.reparsed = document is not None
+    inspection = _inspection_for(document, authority, result, reasons, outcome)
+
+    left = document.inspection if document else None
+    document = _save_document(
+        document,
+        result,
+        inspection=inspection,
+        status=SourceDocument.Status.NEEDS_REVIEW if reasons else SourceDocument.Status.INGESTED,
+        error="\n".join(reasons),
+    )
+    if left and left.pk != inspection.pk:
+        left.flag([f"the reparse of {document.file_name} reads it as {inspection}; it moved there"])
+        outcome.changes.append(f"moved from {left} to {inspection}")
+    if parsed.not_judged:
+        inspection.add_not_judged(parsed.not_judged)
+    _store_judgements(outcome, inspection, document, parsed.judgements)
+    if reasons:
+        inspection.flag(reasons)
+    outcome.inspection = inspection
+    outcome.document = document
+    outcome.review_reasons = reasons
+    return outcome
+
+
+def _folder_reasons(path, authority):
+    """A reason to review when the file's download folder names another authority's URN."""
+    urn = folder_urn(path)
+    if not urn or urn == authority.ofsted_urn:
+        return []
+    lineage_urns = {a.ofsted_urn for a in authority.lineage()} | {
+        s.ofsted_urn for s in authority.successors.all()
+    }
+    if urn in lineage_urns:
+        return []
+    folder_authority = LocalAuthority.objects.filter(ofsted_urn=urn).first()
+    return [
+        f"the folder names Ofsted URN {urn} ({folder_authority or 'unknown'}) but the document "
+        f"names {authority}"
+    ]
+
+
+def _inspection_for(document, authority, result, reasons, outcome):
+    """The inspection the document describes, found (its details merged from this reading) or
+    created from its reading. A note on a match that needs a human's eye goes to `reasons`."""
+    parsed = result.parsed
     if document:
         inspection, how = _reparse_inspection(document, authority, parsed, result.fingerprint)
     else:
         inspection, how = _find_inspection(authority, parsed, result.fingerprint)
     if inspection is None:
-        inspection = Inspection.objects.create(
-            authority=authority,
-            framework=parsed.framework,
-            start_date=parsed.inspection_start,
-            end_date=parsed.inspection_end,
-            published=parsed.published,
-            lead_inspector=parsed.lead_inspector or "",
-        )
         outcome.inspection_created = True
-    else:
-        if how:
-            reasons.append(how)
-        only_source = (
-            document is not None
-            and document.inspection_id == inspection.pk
-            and not inspection.documents.exclude(pk=document.pk).exists()
-        )
-        changes = _merge_metadata(inspection, parsed, result.file_name, replace=only_source)
-        outcome.inspection_changed = bool(changes)
-        if document:
-            outcome.changes += changes
-
-    left = document.inspection if document else None
-    fields = {
-        "inspection": inspection,
-        "path": result.path,
-        "kind": parsed.kind,
-        "pages": result.pages,
-        "size_bytes": result.size,
-        "text_fingerprint": result.fingerprint,
-        "status": SourceDocument.Status.NEEDS_REVIEW if reasons else SourceDocument.Status.INGESTED,
-        "error": "\n".join(reasons),
-    }
+        return Inspection.from_reading(authority=authority, parsed=parsed)
+    if how:
+        reasons.append(how)
+    only_source = (
+        document is not None
+        and document.inspection_id == inspection.pk
+        and not inspection.documents.exclude(pk=document.pk).exists()
+    )
+    changes = inspection.merge_reading(parsed, source=result.file_name, replace=only_source)
+    outcome.inspection_changed = bool(changes)
     if document:
-        for name, value in fields.items():
-            setattr(document, name, value)
-        document.save()
-    else:
-        document = SourceDocument.objects.create(
-            file_name=result.file_name, sha256=result.sha256, **fields
-        )
-    if left and left.pk != inspection.pk:
-        moved = f"the reparse of {document.file_name} reads it as {inspection}; it moved there"
-        _flag(left, [moved])
-        outcome.changes.append(f"moved from {left} to {inspection}")
-    if parsed.not_judged:
-        inspection.not_judged = sorted(set(inspection.not_judged) | set(parsed.not_judged))
-        inspection.save(update_fields=["not_judged"])
+        outcome.changes += changes
+    return inspection
 
+
+def _store_judgements(outcome, inspection, document, judgements):
+    """Each judgement read is created (`Judgement.from_reading`) or taken as a further reading
+    of the stored one (`Judgement.take_reading`, which keeps staff corrections); on a reparse,
+    one the document no longer gives is flagged, never deleted. Counted in `outcome`."""
     stored_before = {
         j.area: j for j in inspection.judgements.select_related("source_document")
     }  # one query per document, not one per judgement
-    for found in parsed.judgements:
-        stored, flagged, change = _store_judgement(inspection, document, found, stored_before)
-        outcome.judgements_stored += stored
+    for found in judgements:
+        existing = stored_before.get(found.area)
+        if existing is None:
+            Judgement.from_reading(inspection=inspection, document=document, found=found)
+            saved, flagged, change = True, found.needs_review, ""
+        else:
+            saved, flagged, change = existing.take_reading(found=found, document=document)
+        outcome.judgements_stored += saved
         outcome.flagged += flagged
-        outcome.inspection_changed |= bool(stored) and not outcome.inspection_created
-        if outcome.reparsed and found.area not in stored_before:
+        outcome.inspection_changed |= saved and not outcome.inspection_created
+        if outcome.reparsed and existing is None:
             outcome.judgements_added += 1
-            change = f"{found.label}: newly read as {_words(found.grade)}"
+            change = f"{found.label}: newly read as {grade_in_words(found.grade)}"
         if outcome.reparsed and change:
-            outcome.judgements_changed += found.area in stored_before
+            outcome.judgements_changed += existing is not None
             outcome.changes.append(change)
     if outcome.reparsed:
         lost, newly_flagged = _flag_no_longer_found(
-            document, inspection, {j.area for j in parsed.judgements}
+            document, inspection, {j.area for j in judgements}
         )
         outcome.judgements_lost = len(lost)
         outcome.flagged += newly_flagged
-        outcome.changes += [f"{j.label}: no longer found, kept as {_words(j.grade)}" for j in lost]
-
-    if reasons:
-        _flag(inspection, reasons)
-    outcome.inspection = inspection
-    outcome.document = document
-    outcome.review_reasons = reasons
-    return outcome
+        outcome.changes += [
+            f"{j.label}: no longer found, kept as {grade_in_words(j.grade)}" for j in lost
+        ]
 
 
 def _inspections_of(authority, framework):
@@ -556,15 +567,8 @@ def _flag_no_longer_found(document, inspection, found_areas):
         .select_related("inspection")
     )
     reason = f"the reparse of {document.file_name} no longer finds this judgement; kept as read"
-    newly_flagged = 0
-    for judgement in lost:
-        if reason not in judgement.review_reason.splitlines():
-            newly_flagged += 1
-            judgement.needs_review = True
-            judgement.review_reason = "\n".join([*judgement.review_reason.splitlines(), reason])
-            judgement._change_reason = f"Reparse of {document.file_name}"
-            judgement.save()
-    return lost, newly_flagged
+    why = f"Reparse of {document.file_name}"
+    return lost, sum(judgement.flag([reason], why=why) for judgement in lost)
 
 
 def _shares_text(inspection, fingerprint):
@@ -575,160 +579,3 @@ def _shares_text(inspection, fingerprint):
         if smaller and len(mine & theirs) / smaller >= SAME_TEXT_OVERLAP:
             return True
     return False
-
-
-METADATA = [
-    ("start_date", "inspection_start", "start date"),
-    ("end_date", "inspection_end", "end date"),
-    ("published", "published", "publication date"),
-    ("lead_inspector", "lead_inspector", "lead inspector"),
-]
-
-
-def _merge_metadata(inspection, parsed, file_name, replace=False):
-    """Fill what the inspection lacks; flag (never overwrite) what two sources disagree on.
-
-    With `replace` (the reparse of the inspection's only source) the new reading replaces the
-    old one. A field staff corrected is never written; where its parsed value is kept beside it
-    (`Inspection.CORRECTABLE`) that value is, and a reading that differs from the correction is
-    flagged. Returns what changed, in words.
-    """
-    changed, conflicts = [], []
-    for field_name, parsed_name, words in METADATA:
-        corrected = field_name in inspection.corrected_fields
-        kept_as = Inspection.CORRECTABLE.get(field_name)  # the parsed value's field, if any
-        if corrected and not kept_as:
-            continue
-        new = getattr(parsed, parsed_name) or None
-        old = getattr(inspection, kept_as or field_name) or None
-        if new is None or new == old:
-            continue
-        if old is not None and not replace:
-            conflicts.append(f"sources disagree on the {words}: {file_name} says {new}, kept {old}")
-            continue
-        changed.append(f"{words} {old or 'none'} → {new}" if old else f"{words} {new}")
-        if kept_as:
-            setattr(inspection, kept_as, new)
-        if not corrected:
-            setattr(inspection, field_name, new)
-        elif new != getattr(inspection, field_name):
-            conflicts.append(
-                f"{file_name} reads the {words} as {new}; the staff correction to "
-                f"{getattr(inspection, field_name)} is kept"
-            )
-    if changed:
-        inspection._change_reason = f"Filled from {file_name}"
-        inspection.save()
-    if conflicts:
-        _flag(inspection, conflicts)
-    return changed
-
-
-def _flag(inspection, reasons):
-    known = inspection.review_reason.splitlines()
-    inspection.needs_review = True
-    inspection.review_reason = "\n".join(known + [r for r in reasons if r not in known])
-    inspection._change_reason = "Flagged by the ingest"
-    inspection.save(update_fields=["needs_review", "review_reason"])
-
-
-def _store_judgement(inspection, document, found, stored_before):
-    """Create or reconcile one judgement.
-
-    Returns (stored, flagged) as 0/1 counts and, when the document's own earlier reading of
-    it changed (a reparse), that change in words.
-    """
-    evidence = {
-        "source_document": document,
-        "page": found.evidence.page,
-        "line": found.evidence.line,
-        "evidence_text": found.evidence.text,
-    }
-    existing = stored_before.get(found.area)
-    if existing is None:
-        Judgement.objects.create(
-            inspection=inspection,
-            area=found.area,
-            label=found.label,
-            grade=found.grade,
-            parsed_grade=found.grade,
-            grade_as_printed=found.grade_as_printed,
-            needs_review=found.needs_review,
-            review_reason=found.review_reason,
-            **evidence,
-        )
-        return 1, int(found.needs_review), ""
-
-    earlier = existing.source_document
-    # Only a reparse meets a judgement whose source is the document being stored.
-    same_source = earlier is not None and earlier.pk == document.pk
-    reasons = [found.review_reason] if found.needs_review else []
-    changed = False
-    change = ""
-    if existing.added_by_staff and not existing.parsed_grade:
-        # Staff added it when no document gave it; now one does. The staff's grade stays, the
-        # reading is kept beside it with its evidence, and a different reading is flagged.
-        if found.grade != existing.grade:
-            reasons.append(
-                f"{document.file_name} reads {_words(found.grade)} where staff added "
-                f"{_words(existing.grade)}; the staff's grade is kept"
-            )
-        existing.parsed_grade = found.grade
-        changed = True
-    elif existing.is_corrected:
-        if found.grade != existing.parsed_grade:
-            reasons.append(
-                f"{document.file_name} now reads {_words(found.grade)} where the earlier parse "
-                f"read {_words(existing.parsed_grade)}; the staff correction to "
-                f"{_words(existing.grade)} is kept"
-            )
-            if same_source:
-                change = (
-                    f"{found.label}: {_words(existing.parsed_grade)} → {_words(found.grade)}, "
-                    f"the correction to {_words(existing.grade)} kept (flagged)"
-                )
-            existing.parsed_grade = found.grade
-            changed = same_source
-    elif same_source:
-        if found.grade != existing.grade:
-            change = f"{found.label}: {_words(existing.grade)} → {_words(found.grade)}"
-            existing.grade = existing.parsed_grade = found.grade
-            changed = True
-    elif found.grade != existing.grade:
-        reasons.append(
-            f"sources disagree: {document.file_name} reads {_words(found.grade)}, "
-            f"{earlier.file_name if earlier else 'an earlier source'} read {_words(existing.grade)}"
-        )
-    elif earlier is None or _source_rank(document) > _source_rank(earlier):
-        # The same grade from a better source: the report's PDF page in place of a text
-        # conversion's line, a council paper's restatement or the demo note.
-        changed = True
-    if changed or same_source:
-        printed = {"grade_as_printed": found.grade_as_printed}
-        if not existing.added_by_staff:
-            printed["label"] = found.label
-        for name, value in {**evidence, **printed}.items():
-            changed |= getattr(existing, name) != value
-            setattr(existing, name, value)
-    new_reasons = [r for r in reasons if r not in existing.review_reason.splitlines()]
-    if new_reasons:
-        existing.needs_review = True
-        existing.review_reason = "\n".join([*existing.review_reason.splitlines(), *new_reasons])
-    if changed or new_reasons:
-        verb = "Reparse" if same_source else "Ingest"
-        existing._change_reason = f"{verb} of {document.file_name}"
-        existing.save()
-        return 1, int(bool(new_reasons)), change
-    return 0, 0, change
-
-
-def _source_rank(document):
-    """How good a document is as a grade's evidence: Ofsted's report over a council paper over
-    the demo data, and a PDF (a page to open) over a text conversion of it."""
-    kinds = [SourceDocument.Kind.DEMO_DATA, SourceDocument.Kind.COUNCIL_PAPER]
-    kind = kinds.index(document.kind) if document.kind in kinds else len(kinds)
-    return kind, document.pages is not None
-
-
-def _words(grade):
-    return fw.GRADE_NAMES.get(grade, grade).lower()

@@ -1,8 +1,11 @@
+from typing import NamedTuple
+
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_text_list
 from simple_history.models import HistoricalRecords
 
 from authorities.models import LocalAuthority
@@ -56,13 +59,16 @@ def _framework_grade_rule(framework_field, grade_field):
     return rule
 
 
+class DocumentKind(models.TextChoices):
+    INSPECTION_REPORT = "inspection_report", "Inspection report"
+    COUNCIL_PAPER = "council_paper", "Council paper"
+    DEMO_DATA = "demo_data", "Project demo data (public facts)"
+
+
 class SourceDocument(models.Model):
     """One file the ingest read: an Ofsted report (PDF or text) or a council paper."""
 
-    class Kind(models.TextChoices):
-        INSPECTION_REPORT = "inspection_report", "Inspection report"
-        COUNCIL_PAPER = "council_paper", "Council paper"
-        DEMO_DATA = "demo_data", "Project demo data (public facts)"
+    Kind = DocumentKind
 
     class Status(models.TextChoices):
         INGESTED = "ingested", "Ingested"
@@ -97,7 +103,7 @@ class SourceDocument(models.Model):
         permissions = [("place_sourcedocument", "Can place an unplaced document")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["inspection_report", "council_paper", "demo_data"]),
+                condition=Q(kind__in=DocumentKind.values),
                 name="inspections_sourcedocument_kind_valid",
             )
         ]
@@ -108,6 +114,15 @@ class SourceDocument(models.Model):
     @property
     def is_pdf(self):
         return self.pages is not None
+
+    @property
+    def evidence_rank(self):
+        """How good the document is as a grade's evidence, for comparing two: Ofsted's report
+        over a council paper over the demo data, and a PDF (a page to open) over a text
+        conversion of it."""
+        weaker = [self.Kind.DEMO_DATA, self.Kind.COUNCIL_PAPER]
+        kind = weaker.index(self.kind) if self.kind in weaker else len(weaker)
+        return kind, self.is_pdf
 
 
 class InspectionQuerySet(models.QuerySet):
@@ -170,6 +185,13 @@ class Inspection(models.Model):
         "published": None,
         "lead_inspector": None,
     }
+    # What a reading gives of the inspection's details: (field, the reading's name, in words).
+    READ_DETAILS = [
+        ("start_date", "inspection_start", "start date"),
+        ("end_date", "inspection_end", "end date"),
+        ("published", "published", "publication date"),
+        ("lead_inspector", "lead_inspector", "lead inspector"),
+    ]
 
     class Meta:
         ordering = ["authority__name", "start_date"]
@@ -258,13 +280,86 @@ class Inspection(models.Model):
         if not reason.strip():
             raise ValueError("A correction needs a reason.")
         if set(fields) - set(self.CORRECTABLE):
-            raise ValueError(f"Only {', '.join(self.CORRECTABLE)} can be corrected.")
+            correctable = get_text_list(list(self.CORRECTABLE), "and")
+            raise ValueError(f"Only {correctable} can be corrected.")
         for name, value in fields.items():
             setattr(self, name, value)
         self.corrected_fields = sorted(set(self.corrected_fields) | set(fields))
         self._change_reason = reason
         self._history_user = user
         self.save()
+
+    @classmethod
+    @transaction.atomic
+    def from_reading(cls, *, authority, parsed):
+        """A new inspection, as a document read it (`parsed`: a `parsing.ParsedDocument`)."""
+        return cls.objects.create(
+            authority=authority,
+            framework=parsed.framework,
+            start_date=parsed.inspection_start,
+            end_date=parsed.inspection_end,
+            published=parsed.published,
+            lead_inspector=parsed.lead_inspector or "",
+        )
+
+    @transaction.atomic
+    def merge_reading(self, parsed, *, source, replace=False):
+        """Fill what the inspection lacks from another reading of it (`parsed`, read from the
+        file named `source`); flag, never overwrite, what two sources disagree on.
+
+        With `replace` (the reparse of the inspection's only source) the new reading replaces the
+        old one. A field staff corrected is never written; where its parsed value is kept beside
+        it (`CORRECTABLE`) that value is, and a reading that differs from the correction is
+        flagged. Returns what changed, in words.
+        """
+        changed, conflicts = [], []
+        for field_name, parsed_name, words in self.READ_DETAILS:
+            corrected = field_name in self.corrected_fields
+            kept_as = self.CORRECTABLE.get(field_name)  # the parsed value's field, if any
+            if corrected and not kept_as:
+                continue
+            new = getattr(parsed, parsed_name) or None
+            old = getattr(self, kept_as or field_name) or None
+            if new is None or new == old:
+                continue
+            if old is not None and not replace:
+                conflicts.append(
+                    f"sources disagree on the {words}: {source} says {new}, kept {old}"
+                )
+                continue
+            changed.append(f"{words} {old or 'none'} → {new}" if old else f"{words} {new}")
+            if kept_as:
+                setattr(self, kept_as, new)
+            if not corrected:
+                setattr(self, field_name, new)
+            elif new != getattr(self, field_name):
+                conflicts.append(
+                    f"{source} reads the {words} as {new}; the staff correction to "
+                    f"{getattr(self, field_name)} is kept"
+                )
+        if changed:
+            self._change_reason = f"Filled from {source}"
+            self.save()
+        if conflicts:
+            self.flag(conflicts)
+        return changed
+
+    @transaction.atomic
+    def add_not_judged(self, areas):
+        """Record areas a document printed as 'not judged'; one no document prints any more is
+        kept (another source may print it)."""
+        self.not_judged = sorted(set(self.not_judged) | set(areas))
+        self.save(update_fields=["not_judged"])
+
+    @transaction.atomic
+    def flag(self, reasons, *, why="Flagged by the ingest"):
+        """Flag the inspection for review, adding the reasons it does not hold yet; `why` is the
+        history row's reason."""
+        known = self.review_reason.splitlines()
+        self.needs_review = True
+        self.review_reason = "\n".join(known + [r for r in reasons if r not in known])
+        self._change_reason = why
+        self.save(update_fields=["needs_review", "review_reason"])
 
 
 class JudgementQuerySet(models.QuerySet):
@@ -291,12 +386,27 @@ class JudgementQuerySet(models.QuerySet):
         )
 
 
+def grade_in_words(grade):
+    """A grade key as words in a sentence ('requires improvement')."""
+    return fw.GRADE_NAMES.get(grade, grade).lower()
+
+
+class TakenReading(NamedTuple):
+    """What `Judgement.take_reading` did."""
+
+    saved: bool
+    flagged: bool  # a reason to review was added
+    change: str  # a reparse: how the document's own earlier reading changed, in words
+
+
 class Judgement(models.Model):
     """One graded judgement of an inspection, with the evidence it was read from.
 
     `grade` is what everyone sees; `parsed_grade` is what the ingest last read. They differ only
     when staff corrected the grade, and then `is_corrected` is set and the ingest never writes
-    `grade` again.
+    `grade` again. Every write that carries a rule is a method here: a reading taken
+    (`from_reading`, `take_reading`), a flag raised (`flag`), and the staff's actions
+    (`correct`, `add_missing`, `revert`, `confirm`).
     """
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="judgements")
@@ -381,6 +491,128 @@ class Judgement(models.Model):
     def grade_in_framework_words(self):
         """The grade as the framework says it ('Requires improvement to be good' under ILACS)."""
         return fw.grade_words(self.framework, self.grade)
+
+    @staticmethod
+    def _evidence(document, found):
+        return {
+            "source_document": document,
+            "page": found.evidence.page,
+            "line": found.evidence.line,
+            "evidence_text": found.evidence.text,
+        }
+
+    @classmethod
+    @transaction.atomic
+    def from_reading(cls, *, inspection, document, found):
+        """A judgement first read, from `document` (`found`: a `parsing.FoundJudgement`): the
+        grade shown is the grade read, with its evidence, flagged when the reading is unsure."""
+        return cls.objects.create(
+            inspection=inspection,
+            area=found.area,
+            label=found.label,
+            grade=found.grade,
+            parsed_grade=found.grade,
+            grade_as_printed=found.grade_as_printed,
+            needs_review=found.needs_review,
+            review_reason=found.review_reason,
+            **cls._evidence(document, found),
+        )
+
+    @transaction.atomic
+    def take_reading(self, *, found, document):
+        """Take a further reading of this judgement (`found`, read from `document`).
+
+        - Staff added it when no document gave it: their grade stays, the reading is kept beside
+          it (`parsed_grade`) with its evidence, and a different grade is flagged.
+        - Staff corrected it: the correction stays; a reading that differs from the earlier
+          parse is flagged with both values and kept as `parsed_grade`.
+        - Its own source read again (a reparse): the new reading replaces the old, grade and
+          evidence.
+        - Another source reading a different grade: both are named in a flag, nothing is
+          resolved by order.
+        - Another source reading the same grade: its evidence replaces the old one's only when
+          it is better evidence (`SourceDocument.evidence_rank`).
+
+        A reason to review is added once. Saves, with one history row, only when something
+        changed.
+        """
+        evidence = self._evidence(document, found)
+        earlier = self.source_document
+        # Only a reparse meets a judgement whose source is the document being stored.
+        same_source = earlier is not None and earlier.pk == document.pk
+        reasons = [found.review_reason] if found.needs_review else []
+        changed = False
+        change = ""
+        new, old = grade_in_words(found.grade), grade_in_words(self.grade)
+        if self.added_by_staff and not self.parsed_grade:
+            if found.grade != self.grade:
+                reasons.append(
+                    f"{document.file_name} reads {new} where staff added {old}; the staff's "
+                    "grade is kept"
+                )
+            self.parsed_grade = found.grade
+            changed = True
+        elif self.is_corrected:
+            if found.grade != self.parsed_grade:
+                parsed = grade_in_words(self.parsed_grade)
+                reasons.append(
+                    f"{document.file_name} now reads {new} where the earlier parse read "
+                    f"{parsed}; the staff correction to {old} is kept"
+                )
+                if same_source:
+                    change = (
+                        f"{found.label}: {parsed} → {new}, the correction to {old} kept (flagged)"
+                    )
+                self.parsed_grade = found.grade
+                changed = same_source
+        elif same_source:
+            if found.grade != self.grade:
+                change = f"{found.label}: {old} → {new}"
+                self.grade = self.parsed_grade = found.grade
+                changed = True
+        elif found.grade != self.grade:
+            reasons.append(
+                f"sources disagree: {document.file_name} reads {new}, "
+                f"{earlier.file_name if earlier else 'an earlier source'} read {old}"
+            )
+        elif earlier is None or document.evidence_rank > earlier.evidence_rank:
+            # The same grade from a better source: the report's PDF page in place of a text
+            # conversion's line, a council paper's restatement or the demo note.
+            changed = True
+        if changed or same_source:
+            printed = {"grade_as_printed": found.grade_as_printed}
+            if not self.added_by_staff:
+                printed["label"] = found.label
+            for name, value in {**evidence, **printed}.items():
+                changed |= getattr(self, name) != value
+                setattr(self, name, value)
+        flagged = self._add_reasons(reasons)
+        if changed or flagged:
+            verb = "Reparse" if same_source else "Ingest"
+            self._change_reason = f"{verb} of {document.file_name}"
+            self.save()
+            return TakenReading(True, flagged, change)
+        return TakenReading(False, False, change)
+
+    def _add_reasons(self, reasons):
+        """Flag for review with the reasons not held yet (unsaved); whether there were any."""
+        known = self.review_reason.splitlines()
+        new = [r for r in reasons if r not in known]
+        if new:
+            self.needs_review = True
+            self.review_reason = "\n".join([*known, *new])
+        return bool(new)
+
+    @transaction.atomic
+    def flag(self, reasons, *, why):
+        """Flag the judgement for review with the reasons it does not hold yet (a reason is
+        never added twice); `why` is the history row's reason. Returns whether it saved: False
+        when every reason was there already."""
+        if not self._add_reasons(reasons):
+            return False
+        self._change_reason = why
+        self.save()
+        return True
 
     @transaction.atomic
     def correct(self, *, grade, reason, user, at=None):
