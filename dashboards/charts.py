@@ -9,11 +9,17 @@ beside it cannot disagree.
 
 import html
 import textwrap
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils import timezone
+
+from authorities.models import LocalAuthority
 from inspections import frameworks as fw
-from inspections.models import AreaStatus, Framework
+from inspections.models import AreaStatus, Framework, SourceDocument
+
+from . import export
 
 # Okabe-Ito colours (safe for colour-blind readers), with a marker and dash per line as well, so
 # that no authority is told apart by colour alone.
@@ -157,6 +163,109 @@ def lineage_lines(present_ids, edges, universe=None):
         if into:
             continues[pk] = into
     return owner_of, continues
+
+
+def drawn_lines(filterset, rows, inspections):
+    """Who is drawn, for a valid filterset, its judgements `rows` and graded `inspections`:
+    (owner_of, continues, authorities, lines, joins, without). `owner_of` and `continues` are
+    `lineage_lines()`'s; `authorities` maps every id drawn to its LocalAuthority; `lines` is
+    [(owner, name, look)] in drawing order (the authorities chosen first, then by name), `joins`
+    [(date, text)] where a line passes to its successors, and `without` the authorities chosen
+    that have no inspection in view."""
+    edges = filterset.edges()
+    authorities = {j.inspection.authority_id: j.inspection.authority for j in rows}
+    authorities.update({i.authority_id: i.authority for i in inspections})
+    chosen = filterset.chosen()
+    universe = None
+    if chosen is not None:
+        authorities.update({a.pk: a for a in chosen})
+        universe = filterset.authority_ids()
+    present = {j.inspection.authority_id for j in rows} | {i.authority_id for i in inspections}
+    owner_of, continues = lineage_lines(present, edges, universe)
+    missing = {*owner_of.values(), *(pk for into in continues.values() for pk in into)}
+    missing -= set(authorities)
+    authorities.update(LocalAuthority.objects.in_bulk(missing))
+    members = defaultdict(list)
+    for authority_id in sorted(present, key=lambda pk: authorities[pk].name):
+        members[owner_of[authority_id]].append(authorities[authority_id])
+    order = [a.pk for a in chosen if a.pk in members] if chosen else []
+    order += sorted((pk for pk in members if pk not in order), key=lambda pk: authorities[pk].name)
+    focus = filterset.focus()
+    focus_ids = {owner_of.get(focus.pk, focus.pk)} if focus else set()
+    lines, joins = [], []
+    for pk, look in zip(order, looks(order, focus_ids), strict=True):
+        owner = authorities[pk]
+        lines.append((owner, line_name(owner, members[pk]), look))
+        if look.get("background"):
+            continue  # a grey line's joins would crowd the chart's foot with labels
+        for earlier in members[pk]:
+            if earlier.pk != pk and earlier.existed_until:
+                day = earlier.existed_until + timedelta(days=1)
+                joins.append((day, earlier.name, [owner.name]))
+        if pk in continues and owner.existed_until:
+            day = owner.existed_until + timedelta(days=1)
+            joins.append((day, owner.name, [authorities[s].name for s in continues[pk]]))
+    drawn = {a.pk for pk in members for a in members[pk]} | set(members)
+    without = [a for a in chosen or [] if a.pk not in drawn]
+    return owner_of, continues, authorities, lines, join_texts(joins), without
+
+
+def compare_page(filterset, found, csv_query):
+    """Everything the compare page draws for a valid filterset: one chart and table per theme
+    in view. `found` is the catalogue (`catalogue.read()`); `csv_query(theme)` the query string
+    of a theme's CSV link."""
+    today = timezone.localdate()
+    rows = list(filterset.qs)
+    inspections = list(filterset.inspections())
+    owner_of, continues, authorities, lines, joins, without = drawn_lines(
+        filterset, rows, inspections
+    )
+    shown = sorted(authorities.values(), key=lambda a: a.name)
+    description = filterset.describe()
+    subtitle = "Ofsted grades by inspection date: " + description
+    chart_list, figures = [], []
+    for theme in filterset.themes():
+        entries = theme_entries(theme, rows, inspections, owner_of, authorities)
+        chart_id = f"chart-{theme}"
+        figures.append(
+            {
+                "id": chart_id,
+                "figure": theme_figure(theme, entries, lines, joins, subtitle, today, continues),
+                "filename": export.file_name(
+                    filterset, today, kind="ofsted-chart", suffix="", theme=theme
+                ),
+            }
+        )
+        newest = newest_first(entries)
+        not_loaded = found.for_theme(theme).not_loaded
+        chart_list.append(
+            {
+                "id": chart_id,
+                "theme": theme,
+                "title": fw.THEMES[theme],
+                "entries": newest,
+                "judged": sum(not e.is_gap for e in entries),
+                "notes": gap_notes(newest),
+                "not_loaded": [(a, not_loaded[a.pk]) for a in shown if a.pk in not_loaded],
+                "csv_query": csv_query(theme),
+            }
+        )
+    return {
+        "description": description,
+        # Many lines: their list moves below the charts, folded, out of the reader's way.
+        "many_lines": len(lines) > MANY_LINES,
+        "focus": filterset.focus(),
+        "charts": chart_list,
+        "chart_data": figures,
+        "lines": lines,
+        "without_inspections": without,
+        "judgement_count": len(rows),
+        # The demo note only when demo grades are what the page shows.
+        "shows_demo": any(
+            j.source_document and j.source_document.kind == SourceDocument.Kind.DEMO_DATA
+            for j in rows
+        ),
+    }
 
 
 def join_texts(joins):

@@ -8,7 +8,9 @@ Bournemouth, Christchurch and Poole carries Poole's record from before 1 April 2
 
 import django_filters
 from django import forms
+from django.db.models import Model, QuerySet
 from django.forms.utils import flatatt
+from django.http import QueryDict
 from django.template.defaultfilters import pluralize
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -145,6 +147,20 @@ class JudgementFilter(django_filters.FilterSet):
         model = Judgement
         fields = []
         form = JudgementForm
+
+    def page_key(self):
+        """The page's cleaned filter values, for the page cache: queries that mean the same share
+        one page; None when the filters have errors (such a page is not kept)."""
+        if not self.is_valid():
+            return None
+        cleaned = {
+            name: _cleaned(value)
+            for name, value in sorted(self.form.cleaned_data.items())
+            if value not in (None, "", [])
+        }
+        # The first authority named is the one drawn in colour among many (focus).
+        first = self.data.getlist("authority")[:1]
+        return f"{self.default_view}:{cleaned!r}:{first}"
 
     def filter_theme(self, queryset, name, value):
         return queryset.for_theme(value)
@@ -301,3 +317,37 @@ NAMED_AUTHORITIES = 4
 def _and(words):
     """'A', 'A and B', 'A, B and C'."""
     return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+
+
+def _cleaned(value):
+    if isinstance(value, QuerySet | list | tuple | set):
+        return sorted(str(_cleaned(v)) for v in value)
+    return value.pk if isinstance(value, Model) else value
+
+
+def judgement_filter(request):
+    """The filterset of a compare, grid or CSV request.
+
+    A query string without any of the filters' parameters (none, or only `?utm_source=email`)
+    means the default view, the "Hampshire and peers" group, on every page (compare, grid and
+    CSV), so that /export.csv with a page's exact query string has that page's rows; the group is
+    then made explicit in the page's form and links (`default_view` says so). A filter's
+    parameter means exactly what it says: `?group=` is every authority. Only the filters' own
+    parameters are kept, each value once, so links never carry a stranger's parameters on."""
+    data = QueryDict(mutable=True)
+    default_view = False
+    # Parameters the filters do not know (`?utm_source=email`) are not there at all.
+    known = [name for name in JudgementFilter.base_filters if name in request.GET]
+    if known:
+        for name in known:
+            values = list(dict.fromkeys(v for v in request.GET.getlist(name) if v))
+            if values:
+                data.setlist(name, values)
+        if not data:
+            data["group"] = ""  # every authority
+    elif PeerGroup.objects.filter(slug=DEFAULT_GROUP).exists():
+        data["group"] = DEFAULT_GROUP
+        default_view = True
+    filterset = JudgementFilter(data, queryset=Judgement.objects.for_dashboard())
+    filterset.default_view = default_view
+    return filterset

@@ -324,15 +324,20 @@ class MapFilter(peers.PeerFilter):
         widget=QuickSelect,
     )  # fmt: skip
 
+    def page_key(self):
+        """The authority, theme and region chosen, for the page cache; None with errors."""
+        if not self.is_valid():
+            return None
+        data = self.form.cleaned_data
+        return f"{data['authority'].pk}:{data['theme']}:{data.get('region') or ''}"
+
 
 def map_filter(request):
-    """The page's filterset, worked out once per request."""
-    if not hasattr(request, "_map_filter"):
-        data = {name: request.GET.get(name, "") for name in MapFilter.base_filters}
-        data["authority"] = data["authority"] or peers.DEFAULT_AUTHORITY
-        data["theme"] = data["theme"] or DEFAULT_THEME
-        request._map_filter = MapFilter(data, queryset=LocalAuthority.objects.none())
-    return request._map_filter
+    """The page's filterset."""
+    data = {name: request.GET.get(name, "") for name in MapFilter.base_filters}
+    data["authority"] = data["authority"] or peers.DEFAULT_AUTHORITY
+    data["theme"] = data["theme"] or DEFAULT_THEME
+    return MapFilter(data, queryset=LocalAuthority.objects.none())
 
 
 def _flags(theme):

@@ -1,5 +1,7 @@
 import logging
 
+from django.conf import settings
+from django.contrib.auth import middleware as auth
 from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpResponseBadRequest
 
@@ -20,3 +22,14 @@ def refuse_unreadable_query(get_response):
         return get_response(request)
 
     return middleware
+
+
+class LoginRequiredMiddleware(auth.LoginRequiredMiddleware):
+    """Django's own, switched by settings.LOGIN_REQUIRED: the dashboards are open to anyone who
+    can reach the site unless a council puts them behind the admin's sign-in (which Django marks
+    `login_not_required`)."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not settings.LOGIN_REQUIRED:
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

@@ -390,14 +390,19 @@ class PeerFilter(django_filters.FilterSet):
         model = LocalAuthority
         fields = []
 
+    def page_key(self):
+        """The authority and theme chosen, for the page cache; None with errors."""
+        if not self.is_valid():
+            return None
+        data = self.form.cleaned_data
+        return f"{data['authority'].pk}:{data.get('theme') or ''}"
+
 
 def peer_filter(request):
-    """The page's filterset, worked out once per request."""
-    if not hasattr(request, "_peer_filter"):
-        data = {name: request.GET.get(name, "") for name in PeerFilter.base_filters}
-        data["authority"] = data["authority"] or DEFAULT_AUTHORITY
-        request._peer_filter = PeerFilter(data, queryset=LocalAuthority.objects.none())
-    return request._peer_filter
+    """The page's filterset."""
+    data = {name: request.GET.get(name, "") for name in PeerFilter.base_filters}
+    data["authority"] = data["authority"] or DEFAULT_AUTHORITY
+    return PeerFilter(data, queryset=LocalAuthority.objects.none())
 
 
 def graded_rows():

@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.http import HttpResponse
 
-from dashboards import views
+from dashboards import pagecache
 from ofsted_compare.settings import cache_from_url
 from tests.factories import make_inspection, make_judgement
 
@@ -232,17 +232,17 @@ def test_a_worker_waits_for_the_page_another_is_building(redis_cache):
     finish = threading.Timer(0.2, lambda: cache.set("page:k", "their page"))
     finish.start()
 
-    page, hit = views._cached_page("page:k", lambda: built.append(1) or "my page")
+    page, hit = pagecache.cached_page("page:k", lambda: built.append(1) or "my page")
 
     assert (page, hit, built) == ("their page", True, [])
 
 
 def test_a_worker_builds_the_page_itself_when_the_other_never_finishes(redis_cache, monkeypatch):
-    monkeypatch.setattr(views, "BUILD_WAIT_SECONDS", 0.1)
+    monkeypatch.setattr(pagecache, "BUILD_WAIT_SECONDS", 0.1)
     cache.add("page:k:building", 1, 10)
     started = time.monotonic()
 
-    page, hit = views._cached_page("page:k", lambda: HttpResponse("my page"))
+    page, hit = pagecache.cached_page("page:k", lambda: HttpResponse("my page"))
 
     assert (page.content, hit) == (b"my page", False)
     assert time.monotonic() - started < 1

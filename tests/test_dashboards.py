@@ -286,6 +286,12 @@ def test_login_required_setting_puts_dashboards_behind_login(client, settings, h
     assert client.get(url).status_code == 200
 
 
+def test_the_sign_in_page_stays_open_behind_login(client, settings):
+    settings.LOGIN_REQUIRED = True
+    assert client.get(reverse("admin:login")).status_code == 200
+    assert client.get(reverse("admin:index"))["Location"].startswith(reverse("admin:login"))
+
+
 def test_dashboards_are_open_by_default(client, hampshire):
     assert client.get("/").status_code == 200
 
