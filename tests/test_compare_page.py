@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from authorities.models import LocalAuthority
-from dashboards import charts
+from dashboards import chart_figure
 from tests.factories import make_inspection, make_judgement
 
 pytestmark = pytest.mark.django_db
@@ -42,21 +42,21 @@ def hampshire_and_neighbours(hampshire):
 
 
 def test_few_lines_each_have_a_style_of_their_own():
-    looks = charts.looks(list(range(charts.MANY_LINES)), focus_ids={3})
-    assert [look["colour"] for look in looks] == charts.COLOURS[: charts.MANY_LINES]
+    looks = chart_figure.looks(list(range(chart_figure.MANY_LINES)), focus_ids={3})
+    assert [look["colour"] for look in looks] == chart_figure.COLOURS[: chart_figure.MANY_LINES]
     assert not any(look.get("background") for look in looks)
 
 
 def test_many_lines_are_grey_but_the_focus():
-    owners = list(range(charts.MANY_LINES + 1))
-    looks = charts.looks(owners, focus_ids={5})
-    assert looks[5] == charts.style(0)
+    owners = list(range(chart_figure.MANY_LINES + 1))
+    looks = chart_figure.looks(owners, focus_ids={5})
+    assert looks[5] == chart_figure.style(0)
     assert [
         owner for owner, look in zip(owners, looks, strict=True) if not look.get("background")
     ] == [5]
-    assert all(look == charts.BACKGROUND for look in looks[:5] + looks[6:])
+    assert all(look == chart_figure.BACKGROUND for look in looks[:5] + looks[6:])
     # No authority the page is for (a region, or every authority): every line is grey.
-    assert charts.looks(owners) == [charts.BACKGROUND] * len(owners)
+    assert chart_figure.looks(owners) == [chart_figure.BACKGROUND] * len(owners)
 
 
 def test_neighbours_draw_the_centre_in_colour_and_the_neighbours_in_grey(
@@ -67,8 +67,8 @@ def test_neighbours_draw_the_centre_in_colour_and_the_neighbours_in_grey(
     others = len(hampshire_and_neighbours) - 1
     assert _legend(figure) == ["Hampshire", f"{others} other authorities (grey; hover to name)"]
     hampshire_trace = next(t for t in figure["data"] if t["name"] == "Hampshire")
-    assert hampshire_trace["line"]["color"] == charts.COLOURS[0]
-    greys = [t for t in figure["data"] if t["line"]["color"] == charts.BACKGROUND["colour"]]
+    assert hampshire_trace["line"]["color"] == chart_figure.COLOURS[0]
+    greys = [t for t in figure["data"] if t["line"]["color"] == chart_figure.BACKGROUND["colour"]]
     # Each grey line still names its authority when hovered.
     named = {t["customdata"][0][0] for t in greys if t.get("customdata")}
     assert named == {a.name for a in hampshire_and_neighbours[1:]}
@@ -78,7 +78,7 @@ def test_neighbours_draw_the_centre_in_colour_and_the_neighbours_in_grey(
 
 def test_a_region_draws_every_line_grey_and_names_none_before_the_charts(client, authorities):
     south_east = list(LocalAuthority.objects.filter(region="South East", existed_until=None))
-    assert len(south_east) > charts.MANY_LINES
+    assert len(south_east) > chart_figure.MANY_LINES
     _inspected(south_east)
     response = client.get("/", {"region": "South East"})
     figure = _figures(response)["overall"]["figure"]
@@ -206,19 +206,19 @@ def test_the_csv_lists_the_newest_inspection_first_as_the_table_does(client, ham
 def test_a_long_subtitle_wraps_on_the_desktop_chart_and_the_plot_moves_down():
     """plotly.js cuts a one-line subtitle at the chart's edge: a long statement of the filters
     is wrapped, and the top margin grows by a line for each extra line."""
-    short = charts.theme_figure("overall", [], [], [], "Hampshire", date(2026, 11, 30))
+    short = chart_figure.theme_figure("overall", [], [], [], "Hampshire", date(2026, 11, 30))
     subtitle = "Ofsted grades by inspection date: " + ", ".join(["Hampshire"] * 12)
-    long = charts.theme_figure("overall", [], [], [], subtitle, date(2026, 11, 30))
+    long = chart_figure.theme_figure("overall", [], [], [], subtitle, date(2026, 11, 30))
     lines = long["layout"]["title"]["subtitle"]["text"].split("<br>")
     assert len(lines) > 1
-    assert all(len(line) <= charts.DESKTOP_CHARACTERS for line in lines)
+    assert all(len(line) <= chart_figure.DESKTOP_CHARACTERS for line in lines)
     assert " ".join(lines) == subtitle
     extra = long["layout"]["margin"]["t"] - short["layout"]["margin"]["t"]
-    assert extra == charts.COMPACT_LINE_PX * (len(lines) - 1)
+    assert extra == chart_figure.COMPACT_LINE_PX * (len(lines) - 1)
     # The phone layout wraps from the desktop's one-line margin, not on top of the wrapped one.
     compact = long["layout"]["meta"]["compact"]
     phone_lines = compact["title.subtitle.text"].count("<br>") + 1
     assert (
         compact["margin.t"]
-        == charts.TOP_MARGIN_PX + charts.COMPACT_LINE_PX * (phone_lines - 1) + 14
+        == chart_figure.TOP_MARGIN_PX + chart_figure.COMPACT_LINE_PX * (phone_lines - 1) + 14
     )

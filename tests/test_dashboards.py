@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from authorities.models import LocalAuthority
-from dashboards import charts
+from dashboards import chart_figure, charts
 from inspections import frameworks as fw
 from inspections.models import Inspection
 from tests.factories import make_document, make_inspection, make_judgement
@@ -410,9 +410,9 @@ def test_two_predecessors_each_draw_a_line_that_joins_the_successor_at_its_first
         _entry(bcp, date(2019, 9, 2)),  # a gap: the join runs to the first grade
         _entry(bcp, date(2021, 12, 6), 4),
     ]
-    lines = [(a, a.name, charts.style(i)) for i, a in enumerate([bcp, bournemouth, poole])]
+    lines = [(a, a.name, chart_figure.style(i)) for i, a in enumerate([bcp, bournemouth, poole])]
     joins = [(date(2019, 4, 1), "Bournemouth and Poole → BCP, 1 Apr 2019")]
-    figure = charts.theme_figure(
+    figure = chart_figure.theme_figure(
         "overall", entries, lines, joins, "", date(2025, 1, 1), {1: [3], 2: [3]}
     )
     by_name = _lines(figure)
@@ -444,8 +444,10 @@ def test_a_split_draws_the_predecessors_line_into_each_successor():
         _entry(north, date(2022, 3, 7), 3),
         _entry(west, date(2023, 1, 9), 2),
     ]
-    lines = [(a, a.name, charts.style(i)) for i, a in enumerate([north, west, northants])]
-    figure = charts.theme_figure("overall", entries, lines, [], "", date(2025, 1, 1), {4: [5, 6]})
+    lines = [(a, a.name, chart_figure.style(i)) for i, a in enumerate([north, west, northants])]
+    figure = chart_figure.theme_figure(
+        "overall", entries, lines, [], "", date(2025, 1, 1), {4: [5, 6]}
+    )
     line = _lines(figure)["Northamptonshire"]
     assert line["y"] == [4, None, 4, 3, None, 4, 2]
     assert line["x"][3] == "2022-03-07"

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from authorities.models import LocalAuthority
-from dashboards.hexmap import hex_centre, hex_corners
+from dashboards.map_figure import hex_centre, hex_corners
 from tests.factories import make_inspection, make_judgement
 from tests.test_peers import _tables
 

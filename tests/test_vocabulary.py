@@ -5,7 +5,7 @@ from datetime import date
 
 from django.urls import reverse
 
-from dashboards import charts, peers
+from dashboards import chart_figure, peers
 from inspections import frameworks as fw
 from inspections.models import AreaStatus, Grade, Judgement
 from inspections.parsing.grades import grade_of
@@ -29,8 +29,8 @@ def test_bands_share_the_third_point_and_are_named_once():
     assert fw.BAND_OF[fw.ADEQUATE] == fw.BAND_OF[fw.REQUIRES_IMPROVEMENT] == fw.REQUIRES_IMPROVEMENT
     assert fw.BAND_NAMES[fw.REQUIRES_IMPROVEMENT] == "Requires improvement or adequate"
     assert peers.BANDS == fw.BAND_NAMES
-    assert charts.SCALE[3] == "Requires improvement<br>or adequate"
-    assert [charts.SCALE[s] for s in (1, 2, 4)] == ["Outstanding", "Good", "Inadequate"]
+    assert chart_figure.SCALE[3] == "Requires improvement<br>or adequate"
+    assert [chart_figure.SCALE[s] for s in (1, 2, 4)] == ["Outstanding", "Good", "Inadequate"]
 
 
 def test_parser_reads_every_grade_name_and_the_printed_variants():
