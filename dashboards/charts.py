@@ -251,7 +251,7 @@ def theme_entries(theme, judgements, inspections, owner_of, authorities):
     `authorities` maps id → LocalAuthority."""
     entries, judged = [], set()
     for j in judgements:
-        if fw.area(j.framework, j.area).theme == theme:
+        if j.theme == theme:
             owner = authorities[owner_of[j.inspection.authority_id]]
             entries.append(Entry(j.inspection, owner, judgement=j))
             judged.add(j.inspection_id)

@@ -77,7 +77,6 @@ FIELDS = [
     "inspection_id",
     "inspection__authority_id",
 ]
-THEMES = {(f, a.key): a.theme or "" for f, areas in fw.AREAS.items() for a in areas}
 
 
 def _iso(day):
@@ -110,7 +109,7 @@ def judgement_row(values, entries=None, themed=None):
      as_printed, corrected, review, file_name, page, line, evidence_text, parsed_grade,
      correction_reason, urn, inspection_id, authority_id) = values  # fmt: skip
     ofsted_published, ofsted_url = (entries or {}).get(inspection_id, (None, ""))
-    theme = THEMES[framework, area]
+    theme = fw.theme_of(framework, area) or ""
     found = (themed or {}).get(theme)
     missing = found and found.after(authority_id, start)
     checked = found and found.checked.get(authority_id)

@@ -239,9 +239,7 @@ class JudgementFilter(django_filters.FilterSet):
         if data.get("theme"):
             return [data["theme"]]
         if data.get("area"):
-            themes = {
-                a.theme for areas in fw.AREAS.values() for a in areas if a.key == data["area"]
-            }
+            themes = fw.themes_of_area(data["area"])
             return [t for t in fw.THEMES if t in themes]
         return list(fw.THEMES)
 

@@ -14,6 +14,7 @@ inspections; the rest is pure functions over what it read.
 from dataclasses import dataclass
 
 import django_filters
+from django.db.models import Q
 from django.urls import reverse
 
 from authorities.models import LocalAuthority, StatisticalNeighbour
@@ -146,15 +147,15 @@ def map_filter(request):
 
 
 def _flags(theme):
-    """{(inspection id, theme): (needs review, corrected)} of the flagged or corrected grades."""
-    rows = Judgement.objects.filter(needs_review=True) | Judgement.objects.filter(is_corrected=True)
-    flags = {}
-    for inspection_id, framework, area, review, corrected in rows.values_list(
-        "inspection_id", "framework", "area", "needs_review", "is_corrected"
-    ):
-        if peers.THEME_OF_AREA.get((framework, area)) == theme:
-            flags[inspection_id, theme] = (review, corrected)
-    return flags
+    """{(inspection id, theme): (needs review, corrected)} of the theme's flagged or corrected
+    grades."""
+    rows = Judgement.objects.for_theme(theme).filter(Q(needs_review=True) | Q(is_corrected=True))
+    return {
+        (inspection_id, theme): (review, corrected)
+        for inspection_id, review, corrected in rows.values_list(
+            "inspection_id", "needs_review", "is_corrected"
+        )
+    }
 
 
 def map_page(authority, theme, region, today):

@@ -37,7 +37,6 @@ NEIGHBOUR_MODEL = StatisticalNeighbour.ModelVersion.CURRENT
 # each grade: "adequate" (SLAC, LAC) and "requires improvement" (SIF, ILACS) share the third.
 BANDS = fw.BAND_NAMES
 BAND_OF = fw.BAND_OF
-THEME_OF_AREA = {(a.framework, a.key): a.theme for areas in fw.AREAS.values() for a in areas}
 
 
 @dataclass(frozen=True)
@@ -236,7 +235,7 @@ def graded_rows():
     )
     out = []
     for authority_id, inspection_id, framework, area, grade, day, kind in rows:
-        theme = THEME_OF_AREA.get((framework, area))
+        theme = fw.theme_of(framework, area)
         if theme:
             demo = kind == SourceDocument.Kind.DEMO_DATA
             out.append(Graded(authority_id, inspection_id, framework, theme, grade, day, demo))

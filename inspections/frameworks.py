@@ -206,6 +206,31 @@ AREAS: dict[str, list[Area]] = {
 
 ALL_AREA_KEYS = sorted({a.key for areas in AREAS.values() for a in areas})
 
+# The crosswalk, (framework, area) → theme (None: an area compared on no theme). Whatever asks
+# which theme a grade is on reads it here: `theme_of`, `theme_areas`, and the judgements'
+# queryset `Judgement.objects.for_theme`, which applies it in the database.
+THEME_OF = {(a.framework, a.key): a.theme for areas in AREAS.values() for a in areas}
+
+
+def theme_of(framework: str, key: str) -> str | None:
+    """The theme of a framework's area (None when it is compared on none, or unknown)."""
+    return THEME_OF.get((framework, key))
+
+
+def theme_areas(theme: str) -> dict[str, list[str]]:
+    """{framework: [area keys]} of the areas on a theme, frameworks in AREAS order."""
+    found: dict[str, list[str]] = {}
+    for (framework, key), mine in THEME_OF.items():
+        if mine == theme:
+            found.setdefault(framework, []).append(key)
+    return found
+
+
+def themes_of_area(key: str) -> set[str]:
+    """The themes an area key is on, under whichever framework grades it."""
+    return {theme for (_, k), theme in THEME_OF.items() if k == key and theme}
+
+
 # Why a theme has no point for an inspection under a framework: shown on the chart as a gap.
 THEME_GAP_NOTES = {
     (SLAC, "overall"): "SLAC gave separate overall judgements for safeguarding (shown under help "

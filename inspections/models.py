@@ -364,11 +364,10 @@ class Inspection(models.Model):
 
 class JudgementQuerySet(models.QuerySet):
     def for_theme(self, theme):
+        """Judgements of the areas the crosswalk puts on `theme` (fw.THEME_OF)."""
         rule = Q(pk__in=[])
-        for framework, areas in fw.AREAS.items():
-            keys = [a.key for a in areas if a.theme == theme]
-            if keys:
-                rule |= Q(framework=framework, area__in=keys)
+        for framework, keys in fw.theme_areas(theme).items():
+            rule |= Q(framework=framework, area__in=keys)
         return self.filter(rule)
 
     def with_related(self):
@@ -480,7 +479,7 @@ class Judgement(models.Model):
 
     @property
     def theme(self):
-        return fw.area(self.framework, self.area).theme
+        return fw.theme_of(self.framework, self.area)
 
     @property
     def score(self):

@@ -66,3 +66,13 @@ def test_inspection_page_says_why_an_area_is_empty_in_the_grids_words(client, ha
         "The impact of leaders on social work practice with children and families: "
         "not found in the documents" in page
     )
+
+
+def test_the_crosswalk_is_read_one_way_everywhere():
+    on_a_theme = {pair for pair, theme in fw.THEME_OF.items() if theme}
+    listed = {(f, k) for t in fw.THEMES for f, keys in fw.theme_areas(t).items() for k in keys}
+
+    assert listed == on_a_theme
+    assert fw.theme_of("SLAC", "safeguarding.overall_effectiveness") == "help_and_protection"
+    assert fw.theme_of("SIF", "adoption") == "adoption"
+    assert fw.themes_of_area("care_leavers") == {"care_leavers"}
