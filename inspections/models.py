@@ -734,13 +734,16 @@ class ImportProblemQuerySet(models.QuerySet):
         )
 
 
+class ProblemStatus(models.TextChoices):
+    REFUSED = "refused", "Refused"
+    FAILED = "failed", "Failed"
+    UNPLACED = "unplaced", "Stored unplaced"  # no authority named: an editor places it
+
+
 class ImportProblem(models.Model):
     """A file an import run refused or failed to store, and why."""
 
-    class Status(models.TextChoices):
-        REFUSED = "refused", "Refused"
-        FAILED = "failed", "Failed"
-        UNPLACED = "unplaced", "Stored unplaced"  # no authority named: an editor places it
+    Status = ProblemStatus
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="problems")
     path = models.TextField()
@@ -762,7 +765,7 @@ class ImportProblem(models.Model):
         ordering = ["run", "path"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["refused", "failed", "unplaced"]),
+                condition=Q(status__in=ProblemStatus.values),
                 name="inspections_importproblem_status_valid",
             )
         ]

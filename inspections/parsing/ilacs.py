@@ -1,7 +1,7 @@
 """Inspection of local authority children's services (2018 on).
 
 Until 2022 children in care and care leavers were one judgement; from 2023 they are two. From
-April 2026 ILACS has no overall effectiveness judgement (see `frameworks.ILACS_NO_OVERALL_FROM`):
+April 2026 ILACS has no overall effectiveness judgement (see `frameworks.RETIRED_AREAS`):
 a report of that framework lists four judgements, and its overall effectiveness is "not judged
 under this framework", neither missing nor invented.
 """
@@ -12,15 +12,12 @@ from inspections import frameworks as fw
 
 from .judgements import FoundJudgement
 
-COMBINED = "children_in_care_and_care_leavers"
-SPLIT = frozenset({"children_in_care", "care_leavers"})
-
 
 def care_rows(judgements: list[FoundJudgement], not_judged: list[str]) -> list[str]:
     """Reasons to review when the care judgements are neither the combined one nor both split."""
     present = {j.area for j in judgements} | set(not_judged)
-    combined = COMBINED in present
-    split = SPLIT & present
+    combined = fw.ILACS_COMBINED in present
+    split = fw.ILACS_SPLIT & present
     if combined and split:
         return ["the ILACS table prints both the combined and the split care rows"]
     if not combined and len(split) < 2:
