@@ -5,7 +5,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from inspections.models import ImportProblem, ImportRun
+from inspections import ingest
+from inspections.models import ImportProblem, ImportRun, SourceDocument
 from tests.reports import ilacs_report
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +73,36 @@ def test_the_authority_page_says_a_report_of_it_was_refused(tmp_path, southampto
     assert "Reports refused at import" in html
     assert "children&#x27;s services inspection - 1 may 2024.pdf" in html
     assert "not a PDF" in html
+
+
+def test_a_store_that_fails_mid_run_is_recorded_as_failed_and_the_run_goes_on(
+    tmp_path, authorities, monkeypatch
+):
+    paths = []
+    for name, authority in [("hampshire", "Hampshire County Council"),
+                            ("southampton", "Southampton City Council"),
+                            ("portsmouth", "Portsmouth City Council")]:  # fmt: skip
+        path = tmp_path / f"{name}-2024.txt"
+        path.write_text(ilacs_report(authority=authority), encoding="utf-8")
+        paths.append(path)
+    store, stored_in_order = ingest.store, []
+
+    def store_failing_the_first(result):
+        stored_in_order.append(result.path)
+        if len(stored_in_order) == 1:
+            raise RuntimeError("the database went away")
+        return store(result)
+
+    monkeypatch.setattr(ingest, "store", store_failing_the_first)
+
+    with pytest.raises(CommandError, match="1 documents were refused or failed"):
+        _ingest(*paths)
+
+    failed, *later = stored_in_order
+    assert len(later) == 2  # the run went on after the failure
+    run = ImportRun.objects.get()
+    assert run.finished_at is not None and run.counts["failed"] == 1
+    problem = run.problems.get()
+    assert (problem.path, problem.status) == (failed, "failed")
+    assert "RuntimeError: the database went away" in problem.reason
+    assert set(SourceDocument.objects.values_list("path", flat=True)) == set(later)
