@@ -1,5 +1,6 @@
 import dataclasses
 import os
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -16,9 +17,11 @@ from inspections.fetch import (
     parse_provider_page,
     provider_url,
 )
-from inspections.management.commands.ingest import _progress, _user
+from inspections.ingest_lock import one_ingest_at_a_time
+from inspections.management.commands.ingest import _progress, _read, _user
 from inspections.models import ImportProblem, ImportRun, SourceDocument
 from inspections.publications import Publication, kind_of
+from inspections.workers import Readers
 
 # Entries whose file is here or was refused: a re-run asks Ofsted nothing about them.
 HELD = (Publication.State.STORED, Publication.State.REFUSED)
@@ -55,7 +58,14 @@ class Command(BaseCommand):
             help="Read the pages and say what would be downloaded; store and download nothing.",
         )
 
-    def handle(self, *args, authority, base_url, delay, dry_run, **options):
+    def handle(self, *args, dry_run, **options):
+        if dry_run:  # stores nothing
+            return self._fetch_reports(dry_run=dry_run, **options)
+        # One storing run at a time, an ingest's or a fetch's (see inspections/ingest_lock.py).
+        with one_ingest_at_a_time(self.stderr.write):
+            return self._fetch_reports(dry_run=dry_run, **options)
+
+    def _fetch_reports(self, *, authority, base_url, delay, dry_run, **options):
         authorities = _authorities(authority)
         if not settings.OFSTED_FETCH_CONTACT:
             self.stderr.write(
@@ -83,6 +93,14 @@ class Command(BaseCommand):
             backoff=settings.OFSTED_FETCH_BACKOFF,
             delay=delay,
         )
+        # Each file is read in a worker process, capped in memory and time as the ingest's are:
+        # a file from the web may be a decompression bomb (inspections/workers.py).
+        self.readers = Readers(
+            partial(_read, authorities=self.names),
+            jobs=1,
+            memory_mb=settings.INGEST_WORKER_MEMORY_MB,
+            seconds=settings.INGEST_DOCUMENT_SECONDS,
+        )
         progress = _progress(len(authorities), self.stderr)
         try:
             for each in authorities:
@@ -91,6 +109,7 @@ class Command(BaseCommand):
         finally:
             progress.close()
             client.close()
+            self.readers.close()
         self._summary(len(authorities), client.requests)
 
     def _authority(self, client, authority, page_url):
@@ -164,7 +183,16 @@ class Command(BaseCommand):
         page, so a report whose text names no authority is that authority's. (A report naming
         another authority keeps that name and is flagged by `store`, from the download
         folder's URN.)"""
-        result = ingest.read_document(path, self.names, sha256=sha256)
+        result, lost = self.readers.read_one(str(path), sha256)
+        if lost:
+            status, why = lost
+            result = ingest.ReadResult(
+                path=str(path),
+                sha256=sha256,
+                size=os.path.getsize(path),
+                status=status,
+                reason=f"{path}: {why}",
+            )
         parsed = result.parsed
         if (
             parsed is not None

@@ -98,7 +98,7 @@ class Command(BaseCommand):
                 reparse=reparse,
                 files=len(files),
             )
-        hashes = {}
+        hashes, self.copies = {}, {}
         for path in map(str, files):
             try:
                 hashes[path] = ingest.sha256_of(path)
@@ -120,7 +120,7 @@ class Command(BaseCommand):
         )
         # The same bytes twice in one run are read once, and the copy reported with the first
         # (unchanged, or refused as it was). Under another suffix they are read another way.
-        to_read, first_path, self.copies = [], {}, {}
+        to_read, first_path = [], {}
         for path in (str(p) for p in files if str(p) in hashes):
             digest, suffix = hashes[path], os.path.splitext(path)[1].lower()
             if digest in stored and not reparse:
