@@ -415,3 +415,45 @@ def test_a_second_ingest_waits_for_the_first(tmp_path, authorities, media_root):
     assert "8 unchanged" in second_out and "Reparsed" not in second_out
     assert "IntegrityError" not in first_err + waited
     assert SourceDocument.objects.count() == 8
+
+
+HOLD_THE_LOCK = """
+import os, sys, time, django
+django.setup()
+from inspections.ingest_lock import one_ingest_at_a_time
+release = sys.argv[1]
+with one_ingest_at_a_time(lambda message: print(message, flush=True)):
+    print("holding", flush=True)
+    while not os.path.exists(release):
+        time.sleep(0.01)
+"""
+
+
+def test_on_sqlite_a_second_run_waits_for_the_file_lock(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+           "DJANGO_SETTINGS_MODULE": "tests.settings"}  # fmt: skip
+    outputs = [tmp_path / "first.out", tmp_path / "second.out"]
+    runs = []
+    try:
+        for output in outputs:
+            with output.open("w") as out:
+                runs.append(
+                    subprocess.Popen(
+                        [sys.executable, "-c", HOLD_THE_LOCK, str(tmp_path / "release")],
+                        cwd=ROOT,
+                        env=env,
+                        stdout=out,
+                    )
+                )
+            wait_for(lambda o=output: o.read_text(), 30, f"{output.name} starting")
+        first, second = runs
+
+        assert outputs[0].read_text() == "holding\n"
+        assert outputs[1].read_text() == f"waiting for another ingest (pid {first.pid}) to finish\n"
+        (tmp_path / "release").touch()
+        assert first.wait(30) == 0 and second.wait(30) == 0
+        assert outputs[1].read_text().splitlines()[-1] == "holding"
+    finally:
+        for run in runs:
+            run.kill()
+            run.wait()
