@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from inspections import ingest
-from inspections.ingest_lock import ADVISORY_KEY
+from inspections.ingest_lock import ADVISORY_KEY, APPLICATION_NAME
 from inspections.models import ImportRun, SourceDocument
 from tests.pdfs import text_pdf
 from tests.test_robustness import ROOT, UNRELATED_PAGE, _database_url, report
@@ -370,11 +370,15 @@ def test_a_kept_file_killed_mid_write_is_never_seen_half_written(tmp_path, media
 # --- Two ingests at once -----------------------------------------------------------------------
 
 
-def holds_the_lock():
+def holds_the_lock(pid):
+    """Whether the ingest of that pid holds the ingest lock in this test's database (others'
+    test runs may hold theirs at the same time)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = %s",
-            [ADVISORY_KEY],
+            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND l.granted AND l.objid = %s "
+            "AND a.datname = current_database() AND a.application_name = %s",
+            [ADVISORY_KEY, APPLICATION_NAME.format(pid=pid)],
         )
         return cursor.fetchone()[0] > 0
 
@@ -388,7 +392,7 @@ def test_a_second_ingest_waits_for_the_first(tmp_path, authorities, media_root):
     first = ingest_process(tmp_path, "--jobs", "1", MEDIA_ROOT=str(media_root))
     second_err = tmp_path / "second.err"
     try:
-        wait_for(holds_the_lock, 60, "the first ingest holding the lock")
+        wait_for(lambda: holds_the_lock(first.pid), 60, "the first ingest holding the lock")
         with second_err.open("w") as err_file:
             second = ingest_process(
                 tmp_path, "--jobs", "1", MEDIA_ROOT=str(media_root), stderr=err_file
