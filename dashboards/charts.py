@@ -161,10 +161,9 @@ def drawn_lines(filterset, rows, inspections):
     return owner_of, continues, authorities, lines, join_texts(joins), without
 
 
-def compare_page(filterset, found, csv_query):
+def compare_page(filterset, found):
     """Everything the compare page draws for a valid filterset: one chart and table per theme
-    in view. `found` is the catalogue (`catalogue.read()`); `csv_query(theme)` the query string
-    of a theme's CSV link."""
+    in view, each with its CSV link. `found` is the catalogue (`catalogue.read()`)."""
     today = timezone.localdate()
     rows = list(filterset.qs)
     inspections = list(filterset.inspections())
@@ -198,7 +197,7 @@ def compare_page(filterset, found, csv_query):
                 "judged": sum(not e.is_gap for e in entries),
                 "notes": gap_notes(newest),
                 "not_loaded": [(a, not_loaded[a.pk]) for a in shown if a.pk in not_loaded],
-                "csv_query": csv_query(theme),
+                "csv_query": filterset.query(theme=theme),
             }
         )
     return {

@@ -2,18 +2,28 @@
 
 Choosing authorities: the authorities picked by name, the members of a peer group and the
 statistical neighbours of an authority add up; a region narrows them (or, alone, picks every
-authority in it). An authority brings its predecessors' inspections with it, shown as theirs, so
-Bournemouth, Christchurch and Poole carries Poole's record from before 1 April 2019.
+authority in it). That is one rule over five fields, so the form works out the authorities chosen
+(`JudgementForm.clean`) and the filterset applies them once, with their predecessors: an
+authority brings its predecessors' inspections with it, shown as theirs, so Bournemouth,
+Christchurch and Poole carries Poole's record from before 1 April 2019. Framework and dates
+filter the judgements and the inspections in view alike (`inspections()` applies the same
+filters), theme and area the judgements only.
+
+The default view is declared on the filterset (DEFAULT_VIEW): a query with none of its
+parameters (none at all, or only `?utm_source=email`) shows the "Hampshire and peers" group on
+every page (compare, grid and CSV), and the page says so. A parameter means exactly what it
+says: `?group=` is every authority.
 """
+
+import copy
+import functools
 
 import django_filters
 from django import forms
 from django.db.models import Model, QuerySet
-from django.forms.utils import flatatt
 from django.http import QueryDict
 from django.template.defaultfilters import pluralize
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.text import get_text_list
 
 from authorities.models import (
     LocalAuthority,
@@ -25,15 +35,51 @@ from authorities.models import (
 from inspections import frameworks as fw
 from inspections.models import Area, Framework, Inspection, Judgement, Theme
 
+from .forms import QuickSelect, QuickSelectMultiple, regions
+
 DEFAULT_GROUP = "hampshire-and-peers"
-
-
-def regions(request=None):
-    regions = LocalAuthority.objects.exclude(region="").values_list("region", flat=True)
-    return [(r, r) for r in regions.distinct().order_by("region")]
+# How many authorities picked by name the description names before it counts the rest.
+NAMED_AUTHORITIES = 4
 
 
 class JudgementForm(forms.Form):
+    """The choice of authorities (which add up; see the module's docstring), checked together;
+    `cleaned_data["chosen"]` holds the authorities chosen, focus first (None: every one)."""
+
+    authority = forms.ModelMultipleChoiceField(
+        queryset=LocalAuthority.objects.all(),
+        to_field_name="slug",
+        label="Authorities",
+        required=False,
+        widget=QuickSelectMultiple(attrs={"aria-describedby": "authority-hint"}),
+    )
+    group = forms.ModelChoiceField(
+        queryset=PeerGroup.objects.all(),
+        to_field_name="slug",
+        label="Peer group",
+        required=False,
+        widget=QuickSelect,
+    )
+    neighbours_of = forms.ModelChoiceField(
+        queryset=LocalAuthority.objects.all(),
+        to_field_name="slug",
+        label="Statistical neighbours of",
+        required=False,
+        widget=QuickSelect,
+    )
+    neighbour_model = forms.ChoiceField(
+        choices=[("", "---------"), *StatisticalNeighbour.ModelVersion.choices],
+        label="Neighbour model",
+        required=False,
+        widget=QuickSelect,
+    )
+    region = forms.ChoiceField(label="Region", required=False, widget=QuickSelect)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read when first needed (to check a value or draw the list), then kept for the form.
+        self.fields["region"].choices = functools.cache(lambda: [("", "---------"), *regions()])
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("neighbours_of") and not cleaned.get("neighbour_model"):
@@ -45,80 +91,44 @@ class JudgementForm(forms.Form):
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
             self.add_error("end", "The end of the date range is before its start.")
+        if not self.errors:
+            cleaned["chosen"] = self._chosen(cleaned)
         return cleaned
 
-
-class QuickSelectMixin:
-    """Render a select's options in Python. Django renders each <option> through a template,
-    and the two authority lists (every authority, twice) cost more than the rest of the compare
-    page. The HTML is what Django's templates give."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = []
-        for group, options, _index in widget["optgroups"]:
-            html = "".join(
-                format_html(
-                    '<option value="{}"{}>{}</option>', o["value"], flatatt(o["attrs"]), o["label"]
-                )
-                for o in options
-            )
-            if group:
-                html = format_html('<optgroup label="{}">{}</optgroup>', group, mark_safe(html))
-            parts.append(html)
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            widget["name"],
-            flatatt(widget["attrs"]),
-            mark_safe("".join(parts)),
-        )
-
-
-class QuickSelect(QuickSelectMixin, forms.Select):
-    pass
-
-
-class QuickSelectMultiple(QuickSelectMixin, forms.SelectMultiple):
-    pass
-
-
-def unfiltered(queryset, name, value):
-    """A filter the page reads rather than applies to the queryset: authority choices add up, so
-    they are applied together in filter_queryset; the peer page and the map read theirs."""
-    return queryset
+    def _chosen(self, data):
+        picked = list(data.get("authority") or [])
+        group = data.get("group")
+        if group:
+            members = list(group.authorities.all())
+            members.sort(key=lambda a: (a.pk != group.focus_id, a.name))
+            picked += members
+        self.neighbour_count = 0
+        if data.get("neighbours_of"):
+            centre = data["neighbours_of"]
+            links = StatisticalNeighbour.objects.filter(
+                authority=centre, model_version=data["neighbour_model"]
+            ).select_related("neighbour")
+            neighbours = [link.neighbour for link in links]
+            self.neighbour_count = len(neighbours)
+            picked += [centre] + neighbours
+        region = data.get("region")
+        if region and picked:
+            picked = [a for a in picked if a.region == region]
+        elif region:
+            picked = list(LocalAuthority.objects.filter(region=region))
+        elif not (data.get("authority") or group or data.get("neighbours_of")):
+            return None
+        return list({a.pk: a for a in picked}.values())
 
 
 class JudgementFilter(django_filters.FilterSet):
-    authority = django_filters.ModelMultipleChoiceFilter(
-        queryset=LocalAuthority.objects.all(),
-        to_field_name="slug",
-        label="Authorities",
-        method=unfiltered,
-        widget=QuickSelectMultiple(attrs={"aria-describedby": "authority-hint"}),
-    )
-    group = django_filters.ModelChoiceFilter(
-        queryset=PeerGroup.objects.all(),
-        to_field_name="slug",
-        label="Peer group",
-        method=unfiltered,
-        widget=QuickSelect,
-    )
-    neighbours_of = django_filters.ModelChoiceFilter(
-        queryset=LocalAuthority.objects.all(),
-        to_field_name="slug",
-        label="Statistical neighbours of",
-        method=unfiltered,
-        widget=QuickSelect,
-    )
-    neighbour_model = django_filters.ChoiceFilter(
-        choices=StatisticalNeighbour.ModelVersion.choices,
-        label="Neighbour model",
-        method=unfiltered,
-        widget=QuickSelect,
-    )
-    region = django_filters.ChoiceFilter(
-        choices=regions, label="Region", method=unfiltered, widget=QuickSelect
-    )
+    """The judgements in view. Bound to a request's query string (`JudgementFilter(request.GET)`),
+    it reads only its own parameters, each value once and empty ones left out, so links built
+    from it (`query()`) never carry a stranger's parameters on."""
+
+    # With none of the filters' parameters in the query: the "Hampshire and peers" group.
+    DEFAULT_VIEW = {"group": DEFAULT_GROUP}
+
     framework = django_filters.MultipleChoiceFilter(
         choices=Framework.choices,
         label="Frameworks",
@@ -148,6 +158,32 @@ class JudgementFilter(django_filters.FilterSet):
         fields = []
         form = JudgementForm
 
+    # The filters that apply to inspections as well as to their judgements (`inspections()`).
+    INSPECTION_FILTERS = ("framework", "start", "end")
+
+    def __init__(self, query, queryset=None):
+        names = [*JudgementForm.base_fields, *self.base_filters]
+        data = QueryDict(mutable=True)
+        for name in names:
+            values = list(dict.fromkeys(v for v in query.getlist(name) if v))
+            if values:
+                data.setlist(name, values)
+        # The default view only where its group exists (`load_authorities` makes it).
+        self.default_view = not any(name in query for name in names) and (
+            PeerGroup.objects.filter(slug=DEFAULT_GROUP).exists()
+        )
+        if self.default_view:
+            data.update(self.DEFAULT_VIEW)
+        super().__init__(data, queryset=queryset)
+
+    def query(self, **params):
+        """The query string of this view (with `params` changed): `?group=` when nothing is
+        chosen, so that a link never falls back on the default view."""
+        query = self.data.copy()
+        for key, value in params.items():
+            query[key] = value
+        return query.urlencode() or "group="
+
     def page_key(self):
         """The page's cleaned filter values, for the page cache: queries that mean the same share
         one page; None when the filters have errors (such a page is not kept)."""
@@ -156,7 +192,7 @@ class JudgementFilter(django_filters.FilterSet):
         cleaned = {
             name: _cleaned(value)
             for name, value in sorted(self.form.cleaned_data.items())
-            if value not in (None, "", [])
+            if value not in (None, "", []) and name != "chosen"
         }
         # The first authority named is the one drawn in colour among many (focus).
         first = self.data.getlist("authority")[:1]
@@ -166,45 +202,20 @@ class JudgementFilter(django_filters.FilterSet):
         return queryset.for_theme(value)
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+        """The declared filters, then the authorities chosen (one rule over five fields)."""
+        if not self.is_valid():  # nothing is shown until the filters' errors are fixed
+            return queryset.none()
+        # Not super(): it expects a filter for every field of the form, and the authorities are
+        # one rule over five of them.
+        for name, declared in self.filters.items():
+            queryset = declared.filter(queryset, self.form.cleaned_data.get(name))
         ids = self.authority_ids()
-        if ids is not None:
-            queryset = queryset.for_authorities(ids)
-        return queryset
-
-    # The authorities the user chose, worked out once per request from the cleaned form.
+        return queryset if ids is None else queryset.for_authorities(ids)
 
     def chosen(self):
         """The authorities chosen (before their predecessors are added), focus first; None when
         no authority filter is set, which means every authority."""
-        if hasattr(self, "_chosen"):
-            return self._chosen
-        data = self.form.cleaned_data
-        picked = list(data.get("authority") or [])
-        group = data.get("group")
-        if group:
-            members = list(group.authorities.all())
-            members.sort(key=lambda a: (a.pk != group.focus_id, a.name))
-            picked += members
-        if data.get("neighbours_of") and data.get("neighbour_model"):
-            centre = data["neighbours_of"]
-            links = StatisticalNeighbour.objects.filter(
-                authority=centre, model_version=data["neighbour_model"]
-            ).select_related("neighbour")
-            neighbours = [link.neighbour for link in links]
-            self._neighbour_count = len(neighbours)
-            picked += [centre] + neighbours
-        region = data.get("region")
-        if region and picked:
-            picked = [a for a in picked if a.region == region]
-        elif region:
-            picked = list(LocalAuthority.objects.filter(region=region))
-        elif not (data.get("authority") or group or data.get("neighbours_of")):
-            picked = None
-        if picked is not None:
-            picked = list({a.pk: a for a in picked}.values())
-        self._chosen = picked
-        return picked
+        return self.form.cleaned_data["chosen"]
 
     def authority_ids(self):
         """Ids of the chosen authorities and their predecessors, or None for every authority."""
@@ -219,18 +230,16 @@ class JudgementFilter(django_filters.FilterSet):
         return self._edges
 
     def inspections(self):
-        """The graded inspections in view, for showing where a theme was not judged."""
-        data = self.form.cleaned_data
+        """The graded inspections in view, for showing where a theme was not judged: those of
+        the authorities chosen, with the judgements' own framework and date filters applied."""
         inspections = Inspection.objects.graded().select_related("authority")
         ids = self.authority_ids()
         if ids is not None:
             inspections = inspections.filter(authority__in=ids)
-        if data.get("framework"):
-            inspections = inspections.filter(framework__in=data["framework"])
-        if data.get("start"):
-            inspections = inspections.filter(start_date__gte=data["start"])
-        if data.get("end"):
-            inspections = inspections.filter(start_date__lte=data["end"])
+        for name in self.INSPECTION_FILTERS:
+            declared = copy.copy(self.filters[name])
+            declared.field_name = declared.field_name.removeprefix("inspection__")
+            inspections = declared.filter(inspections, self.form.cleaned_data.get(name))
         return inspections.order_by("start_date", "authority__name", "id")
 
     def themes(self):
@@ -265,13 +274,12 @@ class JudgementFilter(django_filters.FilterSet):
         its 10 statistical neighbours (Current DfE model)', 'Kent, Medway, Surrey and 9 more
         authorities'."""
         data = self.form.cleaned_data
-        self.chosen()  # counts the neighbours
         parts = []
         if data.get("group"):
             parts.append(f"the peer group {data['group'].name}")
         if data.get("neighbours_of") and data.get("neighbour_model"):
             version = StatisticalNeighbour.ModelVersion(data["neighbour_model"]).label
-            count = getattr(self, "_neighbour_count", 0)
+            count = self.form.neighbour_count
             parts.append(
                 f"{data['neighbours_of'].name} and its {count} statistical "
                 f"neighbour{pluralize(count)} ({version})"
@@ -281,7 +289,7 @@ class JudgementFilter(django_filters.FilterSet):
             if len(named) > NAMED_AUTHORITIES:
                 shown = ", ".join(named[: NAMED_AUTHORITIES - 1])
                 named = [f"{shown} and {len(named) - NAMED_AUTHORITIES + 1} more authorities"]
-            parts.append(_and(named))
+            parts.append(get_text_list(named, "and"))
         text = "; ".join(parts) if parts else "every authority"
         if data.get("region"):
             text += f", in {data['region']}"
@@ -295,7 +303,7 @@ class JudgementFilter(django_filters.FilterSet):
         parts = [self.describe_authorities()]
         if data.get("framework"):
             labels = [Framework(f).label for f in Framework.values if f in data["framework"]]
-            parts.append(f"{_and(labels)} inspections")
+            parts.append(f"{get_text_list(labels, 'and')} inspections")
         if data.get("theme"):
             parts.append(fw.THEMES[data["theme"]])
         if data.get("area"):
@@ -308,44 +316,7 @@ class JudgementFilter(django_filters.FilterSet):
         return "; ".join(parts)
 
 
-# How many authorities picked by name the description names before it counts the rest.
-NAMED_AUTHORITIES = 4
-
-
-def _and(words):
-    """'A', 'A and B', 'A, B and C'."""
-    return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
-
-
 def _cleaned(value):
     if isinstance(value, QuerySet | list | tuple | set):
         return sorted(str(_cleaned(v)) for v in value)
     return value.pk if isinstance(value, Model) else value
-
-
-def judgement_filter(request):
-    """The filterset of a compare, grid or CSV request.
-
-    A query string without any of the filters' parameters (none, or only `?utm_source=email`)
-    means the default view, the "Hampshire and peers" group, on every page (compare, grid and
-    CSV), so that /export.csv with a page's exact query string has that page's rows; the group is
-    then made explicit in the page's form and links (`default_view` says so). A filter's
-    parameter means exactly what it says: `?group=` is every authority. Only the filters' own
-    parameters are kept, each value once, so links never carry a stranger's parameters on."""
-    data = QueryDict(mutable=True)
-    default_view = False
-    # Parameters the filters do not know (`?utm_source=email`) are not there at all.
-    known = [name for name in JudgementFilter.base_filters if name in request.GET]
-    if known:
-        for name in known:
-            values = list(dict.fromkeys(v for v in request.GET.getlist(name) if v))
-            if values:
-                data.setlist(name, values)
-        if not data:
-            data["group"] = ""  # every authority
-    elif PeerGroup.objects.filter(slug=DEFAULT_GROUP).exists():
-        data["group"] = DEFAULT_GROUP
-        default_view = True
-    filterset = JudgementFilter(data, queryset=Judgement.objects.for_dashboard())
-    filterset.default_view = default_view
-    return filterset

@@ -13,17 +13,15 @@ inspections; the rest is pure functions over what it read.
 
 from dataclasses import dataclass
 
-import django_filters
 from django.db.models import Q
 from django.urls import reverse
 
 from authorities.models import LocalAuthority, StatisticalNeighbour
 from inspections import frameworks as fw
-from inspections.models import Inspection, Judgement, Theme
+from inspections.models import Inspection, Judgement
 
 from . import catalogue, peers
 from .figures import BAND_LOOK
-from .filters import QuickSelect, regions, unfiltered
 from .map_figure import (
     GROUP_LABELS,
     GROUP_ORDER,
@@ -33,8 +31,6 @@ from .map_figure import (
     UNGRADED,
     map_figure,
 )
-
-DEFAULT_THEME = "overall"
 
 
 @dataclass
@@ -115,35 +111,6 @@ def not_loaded_count(rows):
 
 
 # The page: its filters, then one read of the database and the functions above.
-
-
-class MapFilter(peers.PeerFilter):
-    """The peer page's authority (default Hampshire), one theme (default overall) and, if asked,
-    a region whose authorities the table lists. Parameters it does not name are ignored."""
-
-    theme = django_filters.ChoiceFilter(
-        choices=Theme.choices, label="Theme", empty_label=None, method=unfiltered,
-        widget=QuickSelect,
-    )  # fmt: skip
-    region = django_filters.ChoiceFilter(
-        choices=regions, label="Region", empty_label="All of England", method=unfiltered,
-        widget=QuickSelect,
-    )  # fmt: skip
-
-    def page_key(self):
-        """The authority, theme and region chosen, for the page cache; None with errors."""
-        if not self.is_valid():
-            return None
-        data = self.form.cleaned_data
-        return f"{data['authority'].pk}:{data['theme']}:{data.get('region') or ''}"
-
-
-def map_filter(request):
-    """The page's filterset."""
-    data = {name: request.GET.get(name, "") for name in MapFilter.base_filters}
-    data["authority"] = data["authority"] or peers.DEFAULT_AUTHORITY
-    data["theme"] = data["theme"] or DEFAULT_THEME
-    return MapFilter(data, queryset=LocalAuthority.objects.none())
 
 
 def _flags(theme):

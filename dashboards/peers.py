@@ -15,8 +15,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-import django_filters
-
 from authorities.models import (
     LocalAuthority,
     StatisticalNeighbour,
@@ -24,13 +22,11 @@ from authorities.models import (
     with_predecessors,
 )
 from inspections import frameworks as fw
-from inspections.models import Judgement, SourceDocument, Theme
+from inspections.models import Judgement, SourceDocument
 
 from . import catalogue
-from .filters import QuickSelect, unfiltered
 from .peer_figures import over_time_figure, position_figure
 
-DEFAULT_AUTHORITY = "hampshire"
 NEIGHBOUR_MODEL = StatisticalNeighbour.ModelVersion.CURRENT
 
 # The four bands of Ofsted's scale, best first (keys are the CSS grade classes), and the band of
@@ -182,44 +178,6 @@ def england_by_year(graded, authorities, lineages, today, published=None):
 
 
 # The page: one read of the database, then the pure functions above.
-
-
-class PeerFilter(django_filters.FilterSet):
-    """The page's parameters: the authority (default Hampshire) and, optionally, one theme.
-    Parameters it does not name are ignored."""
-
-    authority = django_filters.ModelChoiceFilter(
-        queryset=LocalAuthority.objects.all(),
-        to_field_name="slug",
-        label="Authority",
-        method=unfiltered,
-        widget=QuickSelect,
-    )
-    theme = django_filters.ChoiceFilter(
-        choices=Theme.choices,
-        label="Theme",
-        empty_label="Every theme",
-        method=unfiltered,
-        widget=QuickSelect,
-    )
-
-    class Meta:
-        model = LocalAuthority
-        fields = []
-
-    def page_key(self):
-        """The authority and theme chosen, for the page cache; None with errors."""
-        if not self.is_valid():
-            return None
-        data = self.form.cleaned_data
-        return f"{data['authority'].pk}:{data.get('theme') or ''}"
-
-
-def peer_filter(request):
-    """The page's filterset."""
-    data = {name: request.GET.get(name, "") for name in PeerFilter.base_filters}
-    data["authority"] = data["authority"] or DEFAULT_AUTHORITY
-    return PeerFilter(data, queryset=LocalAuthority.objects.none())
 
 
 def graded_rows():

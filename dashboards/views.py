@@ -18,23 +18,21 @@ from inspections.models import Judgement, SourceDocument
 
 from . import catalogue, charts, evidence, export, hexmap, peers, timeline
 from . import grid as grids
-from .filters import judgement_filter
+from .filters import JudgementFilter
+from .forms import MapForm, PeerForm
 from .pagecache import dashboard_page
 
 
-def _with(data, **params):
-    query = data.copy()
-    for key, value in params.items():
-        query[key] = value
-    return query.urlencode()
+def judgements(request):
+    return JudgementFilter(request.GET, queryset=Judgement.objects.for_dashboard())
 
 
-@dashboard_page(judgement_filter)
+@dashboard_page(judgements)
 def compare(request, filterset):
     found = catalogue.read()
     context = {
         "filterset": filterset,
-        "query": filterset.data.urlencode(),
+        "query": filterset.query(),
         "default_view": filterset.default_view,
         "currency": found.currency,
         "charts": [],
@@ -43,12 +41,11 @@ def compare(request, filterset):
         "judgement_count": 0,
     }
     if filterset.is_valid():
-        query = filterset.data
-        context.update(charts.compare_page(filterset, found, lambda t: _with(query, theme=t)))
+        context.update(charts.compare_page(filterset, found))
     return render(request, "dashboards/compare.html", context)
 
 
-@dashboard_page(judgement_filter)
+@dashboard_page(judgements)
 def export_csv(request, filterset):
     name = export.file_name(filterset, timezone.localdate())
     response = HttpResponse(
@@ -56,7 +53,7 @@ def export_csv(request, filterset):
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
     if not filterset.is_valid():
-        response.status_code = 400
+        response.status_code = 400  # and no rows: the filterset's queryset is empty
     # Newest first, as the page's tables list them (charts.newest_first).
     rows = filterset.qs.order_by(
         F("inspection__start_date").desc(nulls_last=True),
@@ -66,17 +63,12 @@ def export_csv(request, filterset):
     )
     # One write into the response: a write per row costs more than the rows themselves.
     text = io.StringIO()
-    export.write_csv(
-        text,
-        rows if filterset.is_valid() else Judgement.objects.none(),
-        export.published_by_ofsted(),
-        catalogue.read(),
-    )
+    export.write_csv(text, rows, export.published_by_ofsted(), catalogue.read())
     response.write(text.getvalue())
     return response
 
 
-@dashboard_page(judgement_filter)
+@dashboard_page(judgements)
 def grid(request, filterset):
     tables, judgement_count = grids.grid_tables(filterset) if filterset.is_valid() else ([], 0)
     return render(
@@ -85,7 +77,7 @@ def grid(request, filterset):
         {
             "filterset": filterset,
             "tables": tables,
-            "query": filterset.data.urlencode(),
+            "query": filterset.query(),
             "default_view": filterset.default_view,
             "judgement_count": judgement_count,
             "bands": fw.BAND_NAMES,
@@ -110,28 +102,35 @@ def inspection_detail(request, pk):
     return render(request, "dashboards/inspection_detail.html", context)
 
 
-@dashboard_page(peers.peer_filter)
-def peer_position(request, filterset):
-    context = {"filterset": filterset, "sections": [], "chart_data": []}
-    if filterset.is_valid():
-        authority = filterset.form.cleaned_data["authority"]
-        theme = filterset.form.cleaned_data.get("theme")
+def peer_choice(request):
+    return PeerForm(request.GET)
+
+
+@dashboard_page(peer_choice)
+def peer_position(request, form):
+    context = {"form": form, "sections": [], "chart_data": []}
+    if form.is_valid():
+        authority, theme = form.cleaned_data["authority"], form.cleaned_data["theme"]
         context["authority"] = authority
         themes = [theme] if theme else list(fw.THEMES)
         context.update(peers.peer_page(authority, themes, timezone.localdate()))
     return render(request, "dashboards/peers.html", context)
 
 
-@dashboard_page(hexmap.map_filter)
-def england_map(request, filterset):
-    context = {"filterset": filterset, "chart_data": []}
-    if filterset.is_valid():
-        data = filterset.form.cleaned_data
+def map_choice(request):
+    return MapForm(request.GET)
+
+
+@dashboard_page(map_choice)
+def england_map(request, form):
+    context = {"form": form, "chart_data": []}
+    if form.is_valid():
+        data = form.cleaned_data
         context.update(
             authority=data["authority"],
             theme=data["theme"],
             theme_title=fw.THEMES[data["theme"]],
-            region=data.get("region") or "",
+            region=data["region"],
         )
         context.update(
             hexmap.map_page(
