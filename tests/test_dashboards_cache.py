@@ -1,9 +1,12 @@
 """Dashboard pages come from the cache until the data they show changes, never after."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
+from django.utils.http import parse_http_date
 
 from dashboards.models import DataVersion
 from tests.factories import make_inspection, make_judgement
@@ -57,3 +60,30 @@ def test_peer_group_membership_changes_the_token(hampshire, southampton):
     token = DataVersion.current()
     PeerGroup.objects.get(slug="hampshire-and-peers").authorities.remove(southampton)
     assert DataVersion.current() != token
+
+
+def test_a_delete_is_shown_at_once(client, judgement):
+    first = client.get("/authorities/hampshire/")
+    assert client.get("/authorities/hampshire/")["X-Page-Cache"] == "hit"
+
+    judgement.inspection.delete()
+
+    after = client.get("/authorities/hampshire/")
+    assert after["X-Page-Cache"] == "miss"
+    assert after["ETag"] != first["ETag"]
+    assert judgement.label not in after.content.decode()
+
+
+def test_a_write_moves_last_modified(client, judgement, staff_user):
+    # The data last changed yesterday: the page says it changed at midnight today.
+    yesterday = timezone.now() - timedelta(days=1)
+    DataVersion.objects.filter(pk=1).update(changed_at=yesterday)
+    first = client.get("/grid/", {"authority": "hampshire"})
+
+    judgement.correct(grade="outstanding", reason="Reissued report", user=staff_user)
+    after = client.get(
+        "/grid/", {"authority": "hampshire"}, headers={"If-Modified-Since": first["Last-Modified"]}
+    )
+
+    assert after.status_code == 200  # not 304: the reader's copy is older than the write
+    assert parse_http_date(after["Last-Modified"]) > parse_http_date(first["Last-Modified"])

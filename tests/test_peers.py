@@ -272,3 +272,24 @@ def test_peer_page_is_served_from_the_page_cache_until_the_data_changes(client, 
     assert after["X-Page-Cache"] == "miss"
     rows = _tables(after)["peers-overall-neighbours"][1:]
     assert [r[2] for r in rows[:2]] == ["Inadequate", "Inadequate"]
+
+
+def test_region_and_england_count_only_todays_authorities(client, db):
+    """Poole (South West, abolished in 2019) is inspected: its grade is Bournemouth,
+    Christchurch and Poole's, never an authority of its own in the region's or England's counts."""
+    poole = LocalAuthority.objects.get(la_code="836")
+    bcp = LocalAuthority.objects.get(la_code="839")
+    make_judgement(make_inspection(poole, framework="SIF", start_date=date(2015, 3, 2)),
+                   grade="good")  # fmt: skip
+    assert not poole.is_current and poole.region == bcp.region
+
+    response = client.get(reverse("dashboards:peers"), {"authority": bcp.slug, "theme": "overall"})
+
+    table = _tables(response)["peers-overall-groups"]
+    columns = {head: [row[i] for row in table[1:]] for i, head in enumerate(table[0]) if i}
+    region = LocalAuthority.objects.current().filter(region=bcp.region).count()
+    england = LocalAuthority.objects.current().count()
+    assert columns[bcp.region] == [
+        "0 (0%)", "1 (100%)", "0 (0%)", "0 (0%)", str(region - 1), str(region)
+    ]  # fmt: skip
+    assert columns["England"][1::4] == ["1 (100%)", str(england)]
