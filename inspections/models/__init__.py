@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from authorities.models import LocalAuthority
 
-from . import frameworks as fw
+from .. import frameworks as fw
 
 
 class Framework(models.TextChoices):
@@ -693,5 +693,5 @@ class Judgement(models.Model):
 
 # The record of ingest runs and the catalogue of Ofsted's publications live in modules of their
 # own (one job each); their models are registered here, as every model of the app is.
-from .imports import ImportProblem, ImportRun, ProblemStatus  # noqa: E402, F401
-from .publications import CatalogueCheck, Publication  # noqa: E402, F401
+from ..imports import ImportProblem, ImportRun, ProblemStatus  # noqa: E402, F401
+from ..publications import CatalogueCheck, Publication  # noqa: E402, F401
