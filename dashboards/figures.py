@@ -4,9 +4,9 @@ of text typed by people.
 
 Figures are plain dicts and lists in plotly.js's own schema, handed to the page with
 `json_script` and drawn by the bundled plotly.js. plotly's Python figure classes validate every
-property against the same schema; that costs more than half of a cold compare page's build (see
-README, "The dashboards"), so they check every figure in the tests (tests/test_figures_plotly.py)
-and are not installed in production.
+property against the same schema; that adds half again to a cold compare page build (see
+README, "Libraries we chose"), so they check every figure in the tests
+(tests/test_figures_plotly.py) and are not installed in production.
 
 The figure modules: `chart_figure.py` (a theme over time, the compare page), `peer_figures.py`
 (the peer page's bars) and `map_figure.py` (the England hex map).
