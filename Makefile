@@ -11,7 +11,7 @@ WORKERS ?= 2
 # Browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run serve test install install-dev lock chromium lint format migrate data bench clean
+.PHONY: run serve test install install-dev lock chromium lint format migrate data bench mutate clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -99,5 +99,11 @@ bench: install-dev
 	$(PY) bench/ingest.py
 	$(PY) bench/load.py
 
+# Mutation testing of the parser (README, "Mutation testing"); slow, so not part of `make test` or
+# CI. One worker at the lowest priority: the machine is shared. Survivors: `mutmut show NAME`.
+mutate: install-dev
+	nice -n 19 $(VENV)/bin/mutmut run --max-children 1
+	$(VENV)/bin/mutmut export-cicd-stats && cat mutants/mutmut-cicd-stats.json && echo
+
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles mutants
