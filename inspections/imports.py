@@ -42,7 +42,7 @@ class ImportProblemQuerySet(models.QuerySet):
     def refused_for(self, authority):
         """The authority's files that runs refused or failed and no later run stored, newest
         first (a report fixed by a later parser is no longer a problem)."""
-        from .models import SourceDocument  # models.py imports this module at its end
+        from .models import SourceDocument  # inspections.models imports this module
 
         stored = SourceDocument.objects.filter(path=models.OuterRef("path"))
         return (
