@@ -1,29 +1,43 @@
-"""The CSV export: one tidy row per judgement, safe to open in Excel."""
+"""The CSV exports, safe to open in Excel: one tidy row per judgement (`write_csv`), or the
+latest grade of each current authority on each theme (`latest_rows`, `write_latest_csv`)."""
 
 import csv
 import re
+from collections import defaultdict
 
+from django.urls import reverse
 from django.utils.text import slugify
 
+from authorities.models import (
+    LocalAuthority,
+    StatisticalNeighbour,
+    lineage_edges,
+    with_predecessors,
+)
 from inspections import frameworks as fw
 from inspections.publications import Publication
 
+from . import peers
 from .evidence import ofsted_provider_url
+from .hexmap import retired_notes
 
 COLUMNS = [
     "la_code",
     "gss_code",
     "authority",
+    "region",
     "framework",
     "inspection_start",
     "inspection_end",
     "published",
+    "lead_inspector",
     "ofsted_published",
     "ofsted_url",
     "theme",
     "area",
     "label",
     "grade",
+    "grade_words",
     "grade_as_printed",
     "score_1_4",
     "corrected",
@@ -57,10 +71,12 @@ FIELDS = [
     "inspection__authority__la_code",
     "inspection__authority__gss_code",
     "inspection__authority__name",
+    "inspection__authority__region",
     "framework",
     "inspection__start_date",
     "inspection__end_date",
     "inspection__published",
+    "inspection__lead_inspector",
     "area",
     "label",
     "grade",
@@ -105,7 +121,8 @@ def judgement_row(values, entries=None, themed=None):
     .for_theme(theme)}: Ofsted's date and URL of the report, the date of a newer report of the
     authority not loaded here (one that may judge the row's theme), and when the authority's
     list was last checked against Ofsted's."""
-    (la_code, gss_code, name, framework, start, end, published, area, label, grade,
+    (la_code, gss_code, name, region, framework, start, end, published, lead_inspector, area,
+     label, grade,
      as_printed, corrected, review, file_name, page, line, evidence_text, parsed_grade,
      correction_reason, urn, inspection_id, authority_id) = values  # fmt: skip
     ofsted_published, ofsted_url = (entries or {}).get(inspection_id, (None, ""))
@@ -117,16 +134,19 @@ def judgement_row(values, entries=None, themed=None):
         neutralise(la_code),
         neutralise(gss_code),
         neutralise(name),
+        region,
         framework,
         _iso(start),
         _iso(end),
         _iso(published),
+        neutralise(lead_inspector),
         _iso(ofsted_published),
         ofsted_url,
         theme,
         area,
         neutralise(label),
         grade,
+        fw.grade_words(framework, grade),
         neutralise(as_printed),
         fw.GRADE_SCORES[grade],
         "true" if corrected else "false",
@@ -198,3 +218,159 @@ def file_name(filterset, today, kind="ofsted-judgements", suffix=".csv", theme=N
     ]
     stated = "_".join(w for w in words if w)[:150].rstrip("-_")
     return "_".join(w for w in [kind, stated, today.isoformat()] if w) + suffix
+
+
+# The latest-grades CSV: one row per current authority and theme, its latest grade by the peer
+# page's rule (`peers.latest_per_authority`: the latest inspection of it or a predecessor that
+# judged the theme), or the reason it has none.
+LATEST_COLUMNS = [
+    "la_code",
+    "gss_code",
+    "authority",
+    "region",
+    "statistical_neighbour_model",
+    "statistical_neighbours",
+    "theme",
+    "graded_la_code",
+    "graded_authority",
+    "framework",
+    "inspection_start",
+    "inspection_end",
+    "ofsted_published",
+    "lead_inspector",
+    "area",
+    "grade",
+    "grade_words",
+    "not_judged_reason",
+    "no_longer_judged",
+    "needs_review",
+    "review_reason",
+    "corrected",
+    "correction_reason",
+    "evidence_url",
+    "inspection_url",
+    "ofsted_url",
+    "newer_report_not_loaded",
+]
+
+LATEST_FIELDS = [
+    "inspection__authority_id",
+    "inspection_id",
+    "framework",
+    "area",
+    "grade",
+    "inspection__start_date",
+    "inspection__end_date",
+    "inspection__lead_inspector",
+    "needs_review",
+    "review_reason",
+    "is_corrected",
+    "correction_reason",
+    "source_document_id",
+    "source_document__file",
+    "page",
+    "line",
+]
+
+
+def _evidence_path(document_id, file, page, line):
+    """As `evidence.evidence_url`, from plain values: the kept file at its page or line."""
+    if not file:
+        return ""
+    url = reverse("dashboards:document", args=[document_id])
+    if page:
+        return f"{url}#page={page}"
+    return f"{url}#line-{line}" if line else url
+
+
+def latest_rows(judgements, inspections, authorities, themes, found, site=""):
+    """The latest-grades rows (LATEST_COLUMNS) of `authorities` (current ones, in order) on
+    `themes`, from the judgements in view (a queryset holding their predecessors' too).
+    `inspections` is [(authority id, framework, start date)] of the inspections in view (for
+    those that no longer judge a theme), `found` catalogue.read(), `site` the scheme and host
+    that links start with. A fixed number of queries."""
+    edges = lineage_edges()
+    lineages = {a.pk: with_predecessors({a.pk}, edges) for a in authorities}
+    members = {pk for lineage in lineages.values() for pk in lineage}
+    codes = dict(LocalAuthority.objects.filter(pk__in=members).values_list("pk", "la_code"))
+    names = dict(LocalAuthority.objects.filter(pk__in=members).values_list("pk", "name"))
+    neighbours = defaultdict(list)
+    for authority_id, code in (
+        StatisticalNeighbour.objects.filter(
+            authority__in=lineages, model_version=peers.NEIGHBOUR_MODEL
+        )
+        .order_by("authority_id", "rank")
+        .values_list("authority_id", "neighbour__la_code")
+    ):
+        neighbours[authority_id].append(code)
+    details, graded = {}, defaultdict(list)
+    for values in judgements.filter(inspection__authority__in=members).values_list(*LATEST_FIELDS):
+        authority_id, inspection_id, framework, area, grade, start = values[:6]
+        theme = fw.theme_of(framework, area)
+        if start is None or theme not in themes:
+            continue
+        g = peers.Graded(authority_id, inspection_id, framework, theme, grade, start)
+        graded[theme].append(g)
+        # Two areas of one inspection on a theme: the worse grade, as the peer page's rule.
+        kept = details.get((inspection_id, theme))
+        if kept is None or fw.GRADE_SCORES[grade] > fw.GRADE_SCORES[kept[4]]:
+            details[(inspection_id, theme)] = values
+    entries = published_by_ofsted()
+    inspections = list(inspections)
+    rows = []
+    for theme in themes:
+        latest = peers.latest_per_authority(graded[theme], lineages)
+        retired = retired_notes(theme, inspections, latest)
+        missing_by = found.for_theme(theme) if found else None
+        for a in authorities:
+            g = latest.get(a.pk)
+            v = details[(g.inspection_id, theme)] if g else None
+            missing = missing_by and missing_by.after(a.pk, g and g.date)
+            not_judged = retired.get(a.pk, "") or ("" if g else "No graded inspection in view")
+            row = {
+                "la_code": a.la_code,
+                "gss_code": a.gss_code,
+                "authority": a.name,
+                "region": a.region,
+                "statistical_neighbour_model": peers.NEIGHBOUR_MODEL,
+                "statistical_neighbours": " ".join(neighbours[a.pk]),
+                "theme": theme,
+                "not_judged_reason": not_judged,
+                "newer_report_not_loaded": _iso(missing and missing.published),
+            }
+            if v:
+                (_, inspection_id, framework, area, grade, start, end, lead, review, reason,
+                 corrected, correction, document_id, file, page, line) = v  # fmt: skip
+                inspection_url = reverse("dashboards:inspection", args=[inspection_id])
+                evidence = _evidence_path(document_id, file, page, line)
+                ofsted_published, ofsted_url = entries.get(inspection_id, (None, ""))
+                row |= {
+                    "graded_la_code": codes[g.authority_id],
+                    "graded_authority": names[g.authority_id],
+                    "framework": framework,
+                    "inspection_start": _iso(start),
+                    "inspection_end": _iso(end),
+                    "ofsted_published": _iso(ofsted_published),
+                    "lead_inspector": lead,
+                    "area": area,
+                    "grade": grade,
+                    "grade_words": fw.grade_words(framework, grade),
+                    "no_longer_judged": g.last_judged or "",
+                    "needs_review": "true" if review else "false",
+                    "review_reason": reason,
+                    "corrected": "true" if corrected else "false",
+                    "correction_reason": correction,
+                    "evidence_url": f"{site}{evidence}" if evidence else "",
+                    "inspection_url": f"{site}{inspection_url}",
+                    "ofsted_url": ofsted_url,
+                }
+            rows.append([neutralise(row.get(c, "")) for c in LATEST_COLUMNS])
+    return rows
+
+
+def write_latest_csv(out, rows):
+    """The header and the rows of `latest_rows`, BOM first for Excel."""
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(LATEST_COLUMNS)
+    writer.writerows(rows)

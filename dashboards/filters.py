@@ -320,3 +320,25 @@ def _cleaned(value):
     if isinstance(value, QuerySet | list | tuple | set):
         return sorted(str(_cleaned(v)) for v in value)
     return value.pk if isinstance(value, Model) else value
+
+
+class ExportFilter(JudgementFilter):
+    """The CSV's filterset: the page's filters, and `latest=1` for the latest grade of each
+    current authority in view on each theme (`export.latest_rows`) instead of every judgement.
+    `site` (scheme and host) starts that file's links, so it is part of the page's key."""
+
+    def __init__(self, query, queryset=None, site=""):
+        self.latest = query.get("latest") in ("1", "on", "true")
+        self.site = site
+        super().__init__(query, queryset)
+
+    def page_key(self):
+        key = super().page_key()
+        return key and (f"{key}:latest:{self.site}" if self.latest else key)
+
+    def current_authorities(self):
+        """The current authorities in view, by name: the chosen ones, or every one."""
+        chosen = self.chosen()
+        if chosen is None:
+            return list(LocalAuthority.objects.current().order_by("name"))
+        return sorted((a for a in chosen if a.is_current), key=lambda a: a.name)

@@ -18,7 +18,7 @@ from inspections.models import Judgement, SourceDocument
 
 from . import catalogue, charts, evidence, export, hexmap, peers, timeline
 from . import grid as grids
-from .filters import JudgementFilter
+from .filters import ExportFilter, JudgementFilter
 from .forms import MapForm, PeerForm
 from .pagecache import dashboard_page
 
@@ -45,15 +45,36 @@ def compare(request, filterset):
     return render(request, "dashboards/compare.html", context)
 
 
-@dashboard_page(judgements)
+def export_rows(request):
+    site = request.build_absolute_uri("/").rstrip("/")
+    return ExportFilter(request.GET, queryset=Judgement.objects.for_dashboard(), site=site)
+
+
+@dashboard_page(export_rows)
 def export_csv(request, filterset):
-    name = export.file_name(filterset, timezone.localdate())
+    kind = "ofsted-latest-grades" if filterset.latest else "ofsted-judgements"
+    name = export.file_name(filterset, timezone.localdate(), kind=kind)
     response = HttpResponse(
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
     if not filterset.is_valid():
         response.status_code = 400  # and no rows: the filterset's queryset is empty
+    text = io.StringIO()
+    if filterset.latest:
+        rows = []
+        if filterset.is_valid():
+            rows = export.latest_rows(
+                filterset.qs,
+                filterset.inspections().values_list("authority_id", "framework", "start_date"),
+                filterset.current_authorities(),
+                filterset.themes(),
+                catalogue.read(),
+                filterset.site,
+            )
+        export.write_latest_csv(text, rows)
+        response.write(text.getvalue())
+        return response
     # Newest first, as the page's tables list them (charts.newest_first).
     rows = filterset.qs.order_by(
         F("inspection__start_date").desc(nulls_last=True),
@@ -62,7 +83,6 @@ def export_csv(request, filterset):
         "id",
     )
     # One write into the response: a write per row costs more than the rows themselves.
-    text = io.StringIO()
     export.write_csv(text, rows, export.published_by_ofsted(), catalogue.read())
     response.write(text.getvalue())
     return response

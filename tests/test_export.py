@@ -1,12 +1,14 @@
 import csv
+import html
 import io
+import re
 from datetime import date
 
 import pytest
 from django.utils import timezone
 
 from authorities.models import LocalAuthority
-from dashboards.export import COLUMNS, neutralise
+from dashboards.export import COLUMNS, LATEST_COLUMNS, neutralise
 from tests.factories import make_document, make_inspection, make_judgement
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -16,6 +18,12 @@ def _csv(response):
     body = response.content.decode("utf-8")
     assert body.startswith("\ufeff")
     return list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
+
+
+def _named(response):
+    """The CSV's rows as {column: value}."""
+    rows = _csv(response)
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
 @pytest.mark.parametrize(
@@ -49,6 +57,8 @@ def test_csv_has_the_issue_columns_one_row_per_judgement_with_bom(client, hampsh
         evidence_text="Overall effectiveness Outstanding",
     )
     make_judgement(inspection, area="help_and_protection", label="Help", grade="good")
+    inspection.lead_inspector = "Karen Wareing"
+    inspection.save()
     response = client.get("/export.csv", {"authority": "hampshire"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
@@ -62,14 +72,17 @@ def test_csv_has_the_issue_columns_one_row_per_judgement_with_bom(client, hampsh
         "la_code": "850",
         "gss_code": hampshire.gss_code,
         "authority": "Hampshire",
+        "region": "South East",
         "framework": "ILACS",
         "inspection_start": "2019-04-29",
         "inspection_end": "2019-05-03",
         "published": "2019-06-20",
+        "lead_inspector": "Karen Wareing",
         "theme": "overall",
         "area": "overall_effectiveness",
         "label": "Overall effectiveness",
         "grade": "outstanding",
+        "grade_words": "Outstanding",
         "grade_as_printed": "Outstanding",
         "score_1_4": "1",
         "corrected": "false",
@@ -134,10 +147,10 @@ def test_csv_follows_the_page_filters(client, hampshire, southampton):
     make_judgement(make_inspection(hampshire, framework="SIF", start_date=date(2014, 2, 18)))
     make_judgement(make_inspection(hampshire, start_date=date(2019, 4, 29)))
     make_judgement(make_inspection(southampton, start_date=date(2019, 11, 18)))
-    rows = _csv(client.get("/export.csv", {"authority": "hampshire", "framework": "ILACS"}))
-    assert [(r[2], r[3]) for r in rows[1:]] == [("Hampshire", "ILACS")]
-    rows = _csv(client.get("/export.csv", {"start": "2019-01-01"}))
-    assert [r[2] for r in rows[1:]] == ["Southampton", "Hampshire"]  # newest first
+    rows = _named(client.get("/export.csv", {"authority": "hampshire", "framework": "ILACS"}))
+    assert [(r["authority"], r["framework"]) for r in rows] == [("Hampshire", "ILACS")]
+    rows = _named(client.get("/export.csv", {"start": "2019-01-01"}))
+    assert [r["authority"] for r in rows] == ["Southampton", "Hampshire"]  # newest first
 
 
 def test_csv_of_a_theme_table_has_the_tables_judgements(client, hampshire, poole, bcp):
@@ -148,8 +161,8 @@ def test_csv_of_a_theme_table_has_the_tables_judgements(client, hampshire, poole
     page = client.get("/", {"group": "hampshire-and-peers"})
     chart = next(c for c in page.context["charts"] if c["theme"] == "help_and_protection")
     table = [(e.authority.name, e.date.isoformat()) for e in chart["entries"] if not e.is_gap]
-    rows = _csv(client.get(f"/export.csv?{chart['csv_query']}"))
-    assert [(r[2], r[4]) for r in rows[1:]] == table
+    rows = _named(client.get(f"/export.csv?{chart['csv_query']}"))
+    assert [(r["authority"], r["inspection_start"]) for r in rows] == table
     assert len(table) == 2
 
 
@@ -159,8 +172,9 @@ def test_csv_with_no_query_has_the_home_pages_rows_and_group_empty_has_everyones
     make_judgement(make_inspection(hampshire))
     home = client.get("/")
     assert home.context["judgement_count"] == 1
-    assert [r[2] for r in _csv(client.get("/export.csv"))[1:]] == ["Hampshire"]
-    assert [r[2] for r in _csv(client.get("/export.csv?group="))[1:]] == ["Hampshire", "Kent"]
+    assert [r["authority"] for r in _named(client.get("/export.csv"))] == ["Hampshire"]
+    every = _named(client.get("/export.csv?group="))
+    assert [r["authority"] for r in every] == ["Hampshire", "Kent"]
 
 
 def test_csv_link_of_each_page_has_that_pages_rows(client, hampshire):
@@ -218,3 +232,147 @@ def test_csv_file_name_states_the_filters(client, authorities, query, stated):
     today = timezone.localdate().isoformat()
     name = f"ofsted-judgements_{stated}_{today}.csv" if stated else f"ofsted-judgements_{today}.csv"
     assert response["Content-Disposition"] == f'attachment; filename="{name}"'
+
+
+# The latest-grades CSV
+
+
+def test_latest_csv_has_one_row_per_authority_and_theme_by_the_peer_pages_rule(
+    client, hampshire, poole, bcp
+):
+    """BCP's latest help and protection grade is Poole's (its predecessor) until BCP's own; a
+    newer inspection overtakes an older one; an authority with no grade still has its row."""
+    document = make_document(file_name="hampshire-2019.pdf", file="documents/x.pdf")
+    old = make_inspection(hampshire, framework="SIF", start_date=date(2014, 2, 18))
+    make_judgement(old, grade="inadequate", area="overall_effectiveness")
+    new = make_inspection(hampshire, start_date=date(2019, 4, 29), lead_inspector="Karen Wareing")
+    make_judgement(new, grade="requires_improvement", source_document=document, page=3)
+    poole_slac = make_inspection(poole, framework="SLAC", start_date=date(2011, 10, 31))
+    make_judgement(poole_slac, area="safeguarding.overall_effectiveness", grade="adequate")
+    query = {"group": "hampshire-and-peers", "theme": "help_and_protection", "latest": "1"}
+    response = client.get("/export.csv", query)
+    assert "ofsted-latest-grades_hampshire-and-peers_help-and-protection_" in (
+        response["Content-Disposition"]
+    )
+    rows = _csv(response)
+    assert rows[0] == LATEST_COLUMNS
+    named = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    # Current authorities only (Poole is BCP's predecessor), by name, one theme.
+    assert [(r["authority"], r["theme"]) for r in named] == [
+        ("Bournemouth, Christchurch and Poole", "help_and_protection"),
+        ("Hampshire", "help_and_protection"),
+        ("Southampton", "help_and_protection"),
+    ]
+    bcp_row, hampshire_row, southampton_row = named
+    assert (bcp_row["la_code"], bcp_row["graded_la_code"], bcp_row["graded_authority"]) == (
+        "839",
+        "836",
+        "Poole",
+    )
+    assert (bcp_row["framework"], bcp_row["grade"], bcp_row["grade_words"]) == (
+        "SLAC",
+        "adequate",
+        "Adequate",
+    )
+    assert bcp_row["no_longer_judged"] == "last judged under SLAC, to 2012"
+    assert southampton_row["grade"] == ""
+    assert southampton_row["not_judged_reason"] == "No graded inspection in view"
+    # Hampshire's SIF and ILACS inspections judged overall effectiveness, not this theme.
+    assert hampshire_row["grade"] == ""
+
+    overall = _named(client.get("/export.csv", {**query, "theme": "overall"}))
+    hampshire_row = next(r for r in overall if r["authority"] == "Hampshire")
+    assert hampshire_row | {
+        "grade": "requires_improvement",
+        "grade_words": "Requires improvement to be good",
+        "inspection_start": "2019-04-29",
+        "inspection_end": "2019-05-03",
+        "lead_inspector": "Karen Wareing",
+        "graded_la_code": "850",
+        "region": "South East",
+        "gss_code": hampshire.gss_code,
+        "statistical_neighbour_model": "current",
+        "evidence_url": f"http://testserver/documents/{document.pk}/#page=3",
+        "inspection_url": f"http://testserver/inspections/{new.pk}/",
+    } == hampshire_row
+    neighbours = hampshire.neighbour_links.filter(model_version="current").order_by("rank")
+    assert hampshire_row["statistical_neighbours"].split() == [
+        n.neighbour.la_code for n in neighbours
+    ]
+
+
+def test_latest_csv_of_a_region_and_every_theme(client, hampshire):
+    make_judgement(make_inspection(hampshire), grade="good")
+    rows = _named(client.get("/export.csv", {"group": "", "region": "South East", "latest": "1"}))
+    south_east = LocalAuthority.objects.current().filter(region="South East")
+    assert len(rows) == south_east.count() * 7
+    assert {r["region"] for r in rows} == {"South East"}
+    assert {r["theme"] for r in rows if r["authority"] == "Hampshire"} == {
+        "overall", "help_and_protection", "children_in_care", "care_leavers", "leadership",
+        "adoption", "lscb",
+    }  # fmt: skip
+    graded = [r for r in rows if r["grade"]]
+    assert [(r["authority"], r["theme"], r["grade"]) for r in graded] == [
+        ("Hampshire", "overall", "good")
+    ]
+
+
+def test_latest_csv_says_when_a_newer_inspection_no_longer_judges_the_theme(client, hampshire):
+    make_judgement(make_inspection(hampshire, start_date=date(2022, 5, 9)), grade="good")
+    newest = make_inspection(hampshire, start_date=date(2026, 5, 11))
+    make_judgement(newest, area="help_and_protection", label="Help", grade="good")
+    rows = _named(client.get("/export.csv", {"authority": "hampshire", "latest": "1"}))
+    overall = next(r for r in rows if r["theme"] == "overall")
+    assert overall["grade"] == "good"
+    assert overall["not_judged_reason"].startswith("Not judged under this framework from April")
+
+
+def _links(response, text, exact=False):
+    """The hrefs of the page's links whose text contains `text` (or is `text`)."""
+    body = response.content.decode()
+    found = re.findall(r'<a href="([^"]+)"[^>]*>([^<]*)</a>', body)
+    return [
+        html.unescape(href)
+        for href, words in found
+        if (words.strip() == text if exact else text in words)
+    ]
+
+
+def test_the_map_offers_the_latest_grades_of_its_theme_and_region(client, hampshire):
+    make_judgement(make_inspection(hampshire), area="help_and_protection", label="Help")
+    query = {"theme": "help_and_protection", "region": "South East"}
+    page = client.get("/map/", query)
+    (link,) = _links(page, "Download these latest grades")
+    rows = _named(client.get(link))
+    shown = [r for _, _, group in page.context["groups"] for r in group]
+    assert sorted(r["authority"] for r in rows) == sorted(r.authority.name for r in shown)
+    assert {r["theme"] for r in rows} == {"help_and_protection"}
+    graded = {r.authority.name: r.latest.grade for r in shown if r.latest}
+    assert {r["authority"]: r["grade"] for r in rows if r["grade"]} == graded == {
+        "Hampshire": "good"
+    }
+
+
+def test_the_peer_page_offers_the_latest_grades_of_the_neighbours_region_and_england(
+    client, hampshire
+):
+    make_judgement(make_inspection(hampshire))
+    page = client.get("/peers/", {"authority": "hampshire", "theme": "overall"})
+    neighbours, region, england = (
+        _named(client.get(_links(page, name, exact=True)[0]))
+        for name in ("Hampshire and its neighbours", "South East", "England")
+    )
+    assert len(neighbours) == 11 and {r["theme"] for r in neighbours} == {"overall"}
+    assert {r["region"] for r in region} == {"South East"}
+    assert len(england) == LocalAuthority.objects.current().count()
+    mine = next(r for r in england if r["authority"] == "Hampshire")
+    assert (mine["grade"], mine["grade_words"]) == ("good", "Good")
+
+
+def test_the_compare_page_offers_the_latest_grades_of_its_view(client, hampshire):
+    make_judgement(make_inspection(hampshire))
+    page = client.get("/", {"authority": "hampshire", "theme": "overall"})
+    rows = _named(client.get(_links(page, "latest grades only")[0]))
+    assert [(r["authority"], r["theme"], r["grade"]) for r in rows] == [
+        ("Hampshire", "overall", "good")
+    ]

@@ -10,10 +10,13 @@
   var COMPACT_WIDTH = 600;
   var filenames = {};
 
+  // At the figure's own height where it sets one: its legend and source are placed in pixels
+  // under a plot of fixed height, so a shorter image would cut the last lines of the source off.
   function download(id, format) {
     var el = document.getElementById(id);
+    var height = (el.layout && el.layout.height) || IMAGE.height;
     return Plotly.downloadImage(el, {
-      format: format, filename: filenames[id], width: IMAGE.width, height: IMAGE.height, scale: format === "png" ? 2 : 1
+      format: format, filename: filenames[id], width: IMAGE.width, height: height, scale: format === "png" ? 2 : 1
     });
   }
 
@@ -25,11 +28,13 @@
     Plotly.newPlot(el, chart.figure.data, chart.figure.layout, {
       responsive: true,
       displaylogo: false,
-      modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
-      toImageButtonOptions: {
-        format: "png", filename: chart.filename, width: IMAGE.width, height: IMAGE.height, scale: 2
-      },
+      modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toImage"],
       modeBarButtonsToAdd: [{
+        name: "downloadPng",
+        title: "Download plot as PNG",
+        icon: Plotly.Icons.camera,
+        click: function () { download(chart.id, "png"); }
+      }, {
         name: "downloadSvg",
         title: "Download plot as SVG",
         icon: Plotly.Icons.disk,
