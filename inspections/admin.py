@@ -22,7 +22,7 @@ from .forms import (
     PlaceDocumentForm,
     RevertForm,
 )
-from .models import ImportProblem, ImportRun, Inspection, Judgement, SourceDocument
+from .models import ImportProblem, ImportRun, Inspection, Judgement, SourceDocument, StaffAction
 from .publications import CatalogueCheck, Publication
 
 
@@ -403,3 +403,15 @@ class CatalogueCheckAdmin(ReadOnlyAdmin):
     list_display = ["authority", "checked_at", "source"]
     search_fields = ["authority__name", "source"]
     list_select_related = ["authority"]
+
+
+@admin.register(StaffAction)
+class StaffActionAdmin(ReadOnlyAdmin):
+    """Each staff action as it was recorded (what `export_corrections` writes): read, never
+    edited; an action is taken on its judgement's or inspection's page."""
+
+    list_display = ["at", "action", "editor", "inspection", "area", "grade", "reason"]
+    list_filter = ["action"]
+    search_fields = ["reason", "username", "user__username", "inspection__authority__name"]
+    date_hierarchy = "at"
+    list_select_related = ["user", "inspection__authority"]

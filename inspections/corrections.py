@@ -1,58 +1,49 @@
 """Staff work that survives a rebuild: corrections and review decisions, out of one database and
 into another.
 
-Everything but staff work can be rebuilt by ingesting the documents again. `staff_actions()`
-reads from the history every action staff took: a grade corrected (`Judgement.correct`), a
-correction reverted (`Judgement.revert`), a flagged grade confirmed as parsed
-(`Judgement.confirm`) and an inspection's details corrected (`Inspection.correct`), each with who,
-when and why. An action names what it applies to by the SHA-256 of a source document (the
-judgement's own first, then the inspection's other documents) and the judgement area or the
-inspection fields, never by primary key, so it can be placed in a database built from the same
-documents.
+Everything but staff work can be rebuilt by ingesting the documents again. `export()` writes
+every action staff took, as the model methods recorded it (`StaffAction`): a grade corrected
+(`Judgement.correct`), a correction reverted (`Judgement.revert`), a flagged grade confirmed as
+parsed (`Judgement.confirm`), a missing judgement added (`Judgement.add_missing`) and an
+inspection's details corrected (`Inspection.correct`), each with who, when and why. An action
+names what it applies to by the SHA-256 of a source document (the judgement's own when the action
+was taken first, then the inspection's other documents) and the judgement area or the inspection
+fields, never by primary key, so it can be placed in a database built from the same documents.
 
 `apply_actions(actions)` replays them in the order they were made, through the same model
-methods, so each writes its history row (dated when the import runs, after the rebuild's own rows,
-so the history stays in order); a corrected grade keeps its own `corrected_at`. The reason is kept
-word for word. An editor is matched by username; one without an account here is recorded as no
-user, and a corrected grade's `correction_reason` names them ("[first made by alice, who has no
-account here]"; django-simple-history keeps at most 100 characters of a history row's reason, so
-the note goes there only). An action is already applied when its object's history holds as many
-rows of the same action, reason and user as the export holds before it: importing twice changes
-nothing, and nor does importing into the database the export came from. What cannot be placed or
-applied is reported, never guessed.
+methods, so each writes its history row and its `StaffAction` (dated when the import runs, after
+the rebuild's own rows, so the history stays in order); a corrected grade keeps its own
+`corrected_at`. The reason is kept word for word. An editor is matched by username; one without
+an account here is recorded as no user with their username kept, and a corrected grade's
+`correction_reason` names them ("[first made by alice, who has no account here]"). An action is
+already applied when its object holds as many recorded actions of the same kind, reason and user
+as the export holds before it: importing twice changes nothing, and nor does importing into the
+database the export came from. What cannot be placed or applied is reported, never guessed.
 """
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import groupby
 
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from authorities.models import LocalAuthority
 
-from .models import Inspection, Judgement, SourceDocument
+from .models import Judgement, SourceDocument, StaffAction
 
 FORMAT = "ofsted-compare-staff-actions"
 VERSION = 1
 
-ADD_JUDGEMENT = "add_judgement"
-CORRECT_GRADE = "correct_grade"
-REVERT_GRADE = "revert_grade"
-CONFIRM_AS_PARSED = "confirm_as_parsed"
-CORRECT_INSPECTION = "correct_inspection"
+ADD_JUDGEMENT = StaffAction.Action.ADD_JUDGEMENT
+CORRECT_GRADE = StaffAction.Action.CORRECT_GRADE
+REVERT_GRADE = StaffAction.Action.REVERT_GRADE
+CONFIRM_AS_PARSED = StaffAction.Action.CONFIRM_AS_PARSED
+CORRECT_INSPECTION = StaffAction.Action.CORRECT_INSPECTION
 
 DATE_FIELDS = ("start_date", "end_date", "published")
-
-# The note a correction's reason ends with when its editor has no account here (usernames hold
-# no spaces); a later export reads the editor back from it.
-NO_ACCOUNT_RE = re.compile(r" \[first made by (?P<user>\S+), who has no account here\]$")
-
 
 # Export
 
@@ -62,8 +53,9 @@ def export():
     rebuild could place), as words."""
     actions, unplaceable = [], []
     places = _Places()
-    for action, ids in [*_judgement_actions(), *_inspection_actions()]:
-        documents = places.documents(*ids)
+    for staff in StaffAction.objects.select_related("user").order_by("at", "id"):
+        action = _exported(staff)
+        documents = places.documents(staff.inspection_id, staff.source_document_id)
         if not documents:
             unplaceable.append(f"{action['action']} of {action['at']}: no source document")
             continue
@@ -78,133 +70,27 @@ def export():
     return document, unplaceable
 
 
-JUDGEMENT_HISTORY = [
-    "id",
-    "history_id",
-    "history_date",
-    "history_change_reason",
-    "history_user__username",
-    "history_type",
-    "inspection_id",
-    "source_document_id",
-    "area",
-    "label",
-    "grade",
-    "parsed_grade",
-    "is_corrected",
-    "added_by_staff",
-    "corrected_at",
-    "corrected_by__username",
-    "correction_reason",
-    "needs_review",
-    "review_reason",
-]
-
-
-def _judgement_actions():
-    """(action, (inspection id, document id)) for each staff change in the judgements' history.
-
-    The ingest never sets `corrected_at`, never clears `is_corrected` and never clears a flag,
-    so each of those changes between two history rows is a staff action.
-    """
-    touched = Judgement.history.filter(Q(is_corrected=True) | Q(needs_review=True))
-    rows = (
-        Judgement.history.filter(id__in=touched.values("id"))
-        .order_by("id", "history_date", "history_id")
-        .values(*JUDGEMENT_HISTORY)
-    )
-    for _, versions in groupby(rows, key=lambda r: r["id"]):
-        before = {}
-        for row in versions:
-            action = _judgement_action(before, row)
-            if action:
-                yield action, (row["inspection_id"], row["source_document_id"])
-            before = row
-
-
-def _judgement_action(before, row):
-    common = {
-        "at": row["history_date"].isoformat(),
-        "user": row["history_user__username"],
-        "reason": row["history_change_reason"] or "",
-        "area": row["area"],
-        "label": row["label"],
+def _exported(staff):
+    """A recorded staff action as the export writes it (without the documents it names)."""
+    action = {
+        "action": staff.action,
+        "at": staff.at.isoformat(),
+        "user": staff.editor or None,
+        "reason": staff.reason,
     }
-    if row["is_corrected"] and (
-        not before.get("is_corrected") or row["corrected_at"] != before["corrected_at"]
-    ):
-        no_account = NO_ACCOUNT_RE.search(row["correction_reason"])
-        added = row["history_type"] == "+" and row["added_by_staff"]
+    if staff.action == CORRECT_INSPECTION:
+        return {**action, "fields": staff.fields}
+    action |= {"area": staff.area, "label": staff.label}
+    if staff.action in (CORRECT_GRADE, ADD_JUDGEMENT):
         return {
-            "action": ADD_JUDGEMENT if added else CORRECT_GRADE,
-            **common,
-            "user": common["user"]
-            or row["corrected_by__username"]
-            or (no_account and no_account["user"]),
-            "reason": common["reason"] or NO_ACCOUNT_RE.sub("", row["correction_reason"]),
-            "corrected_at": row["corrected_at"].isoformat(),
-            "grade": row["grade"],
-            "parsed_grade": row["parsed_grade"],
+            **action,
+            "corrected_at": staff.corrected_at.isoformat(),
+            "grade": staff.grade,
+            "parsed_grade": staff.parsed_grade,
         }
-    if before.get("is_corrected") and not row["is_corrected"]:
-        return {"action": REVERT_GRADE, **common, "grade": row["grade"]}
-    if before.get("needs_review") and not row["needs_review"]:
-        return {
-            "action": CONFIRM_AS_PARSED,
-            **common,
-            "grade": row["grade"],
-            "review_reason": before["review_reason"],
-        }
-    return None
-
-
-def _inspection_actions():
-    """(action, (inspection id, None)) for each change of a corrected field in the history.
-
-    The ingest never writes a field in `corrected_fields`, so a field newly listed there, or
-    one listed whose value changed, is a staff correction.
-    """
-    touched = Inspection.history.exclude(corrected_fields=[]).values("id")
-    rows = (
-        Inspection.history.filter(id__in=touched)
-        .order_by("id", "history_date", "history_id")
-        .values(
-            "id",
-            "history_date",
-            "history_change_reason",
-            "history_user__username",
-            "corrected_fields",
-            "authority__la_code",
-            *(name for name in Inspection.CORRECTABLE if name != "authority"),
-        )
-    )
-    for _, versions in groupby(rows, key=lambda r: r["id"]):
-        before = {}
-        for row in versions:
-            newly = set(row["corrected_fields"]) - set(before.get("corrected_fields", []))
-            changed = [
-                name
-                for name in row["corrected_fields"]
-                if name in newly or _value(before, name) != _value(row, name)
-            ]
-            if changed:
-                action = {
-                    "action": CORRECT_INSPECTION,
-                    "at": row["history_date"].isoformat(),
-                    "user": row["history_user__username"],
-                    "reason": row["history_change_reason"] or "",
-                    "fields": {name: _value(row, name) for name in sorted(changed)},
-                }
-                yield action, (row["id"], None)
-            before = row
-
-
-def _value(row, name):
-    """A correctable field as JSON: the authority by its DfE LA code, dates in ISO form."""
-    if not row:
-        return None
-    value = row["authority__la_code"] if name == "authority" else row[name]
-    return value.isoformat() if isinstance(value, date) else value
+    if staff.action == CONFIRM_AS_PARSED:
+        return {**action, "grade": staff.grade, "review_reason": staff.review_reason}
+    return {**action, "grade": staff.grade}
 
 
 class _Places:
@@ -301,30 +187,19 @@ def _signature(action, user):
 
 
 def _same_actions(target, action, user):
-    """History rows of `target` this action would have written."""
+    """Recorded actions of `target` that this action would have recorded."""
     kind = action["action"]
+    rows = StaffAction.objects.filter(action=kind, reason=action["reason"], user=user)
+    if user is None:
+        rows = rows.filter(username=action["user"] or "")
     if kind == ADD_JUDGEMENT:  # the inspection is the target; the judgement is new
-        return Judgement.history.filter(
-            inspection_id=target.pk,
-            area=action["area"],
-            history_type="+",
-            added_by_staff=True,
-            grade=action["grade"],
-            history_change_reason=action["reason"],
-            history_user=user,
-        )
-    rows = target.history.filter(history_change_reason=action["reason"], history_user=user)
+        return rows.filter(inspection=target, area=action["area"], grade=action["grade"])
+    if kind == CORRECT_INSPECTION:
+        return rows.filter(inspection=target, fields=action["fields"])
+    rows = rows.filter(judgement=target)
     if kind == CORRECT_GRADE:
-        return rows.filter(is_corrected=True, grade=action["grade"])
-    if kind == REVERT_GRADE:
-        return rows.filter(is_corrected=False)
-    if kind == CONFIRM_AS_PARSED:
-        return rows.filter(needs_review=False)
-    try:
-        fields = _fields(action["fields"])
-    except _Skipped:
-        return rows.none()
-    return rows.filter(**fields)
+        return rows.filter(grade=action["grade"])
+    return rows
 
 
 class _Skipped(Exception):
@@ -377,20 +252,22 @@ def _user(action, users, report):
 
 def _apply(action, target, *, user):
     kind, reason = action["action"], action["reason"]
+    # The editor's name, kept on the recorded action when they have no account here.
+    by = {"user": user, "username": "" if user else action["user"] or ""}
     if kind in (ADD_JUDGEMENT, CORRECT_GRADE):
         if kind == ADD_JUDGEMENT:
-            target = _add(action, target, user=user)
+            target = _add(action, target, **by)
         else:
             corrected_at = datetime.fromisoformat(action["corrected_at"])
             _not_corrected_here_later(target, corrected_at)
-            target.correct(grade=action["grade"], reason=reason, user=user, at=corrected_at)
+            target.correct(grade=action["grade"], reason=reason, at=corrected_at, **by)
         if user is None and action["user"]:
             _name_the_editor(target, action)
     elif kind == REVERT_GRADE:
         if not target.is_corrected:
             raise _Unneeded("the grade is not corrected here: nothing to revert")
         _not_corrected_here_later(target, datetime.fromisoformat(action["at"]))
-        target.revert(reason=reason, user=user)
+        target.revert(reason=reason, **by)
     elif kind == CONFIRM_AS_PARSED:
         if not target.needs_review:
             raise _Unneeded("not flagged for review here: nothing to confirm")
@@ -398,24 +275,24 @@ def _apply(action, target, *, user):
         other = [r for r in target.review_reason.splitlines() if r not in confirmed]
         if other:
             raise _Skipped(f"flagged here for another reason, left for review: {other[0]}")
-        target.confirm(user=user, reason=reason)
+        target.confirm(reason=reason, **by)
     elif kind == CORRECT_INSPECTION:
-        target.correct(user=user, reason=reason, **_fields(action["fields"]))
+        target.correct(reason=reason, **by, **_fields(action["fields"]))
     else:
         raise ValueError(f"unknown action {kind!r}")
 
 
 def _name_the_editor(judgement, action):
-    """An editor without an account here is named in the correction's own reason (a text
-    field, in the judgement and in the history row just written), not in the history row's
-    reason (django-simple-history keeps 100 characters of it)."""
+    """An editor without an account here is named in the correction's own reason (in the
+    judgement and in the history row just written); the history row's reason and the recorded
+    action's stay the action's own, word for word."""
     noted = f"{action['reason']} [first made by {action['user']}, who has no account here]"
     Judgement.objects.filter(pk=judgement.pk).update(correction_reason=noted)
     latest = judgement.history.first()
     judgement.history.filter(history_id=latest.history_id).update(correction_reason=noted)
 
 
-def _add(action, inspection, *, user):
+def _add(action, inspection, *, user, username):
     """Add the judgement staff added; if the documents now give it, correct that one instead
     (the staff's grade is kept, as the ingest keeps it)."""
     corrected_at = datetime.fromisoformat(action["corrected_at"])
@@ -427,12 +304,19 @@ def _add(action, inspection, *, user):
             grade=action["grade"],
             reason=action["reason"],
             user=user,
+            username=username,
             at=corrected_at,
         )
     if existing.grade == action["grade"]:
         raise _Unneeded(f"the documents now give it, as {existing.grade}")
     _not_corrected_here_later(existing, corrected_at)
-    existing.correct(grade=action["grade"], reason=action["reason"], user=user, at=corrected_at)
+    existing.correct(
+        grade=action["grade"],
+        reason=action["reason"],
+        user=user,
+        username=username,
+        at=corrected_at,
+    )
     return existing
 
 

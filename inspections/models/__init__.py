@@ -6,6 +6,8 @@ import Judgement`).
   `add_missing`.
 - `inspections.py`: `Inspection`, its details as read and as corrected, and its write rules
   (`from_reading`, `merge_reading`, `add_not_judged`, `flag`, `correct`).
+- `staff_actions.py`: `StaffAction`, each staff action recorded as it is taken (the export of
+  staff work reads them).
 - `documents.py`: `SourceDocument`, each file the ingest read.
 - `choices.py`: the domain's words (`Framework`, `Grade`, `Theme`, `Area`, `AreaStatus`,
   `DocumentKind`).
@@ -21,6 +23,7 @@ from .choices import Area, AreaStatus, DocumentKind, Framework, Grade, Theme
 from .documents import SourceDocument
 from .inspections import Inspection, InspectionQuerySet
 from .judgements import Judgement, JudgementQuerySet, TakenReading, grade_in_words
+from .staff_actions import StaffAction
 
 __all__ = [
     "Area",
@@ -38,6 +41,7 @@ __all__ = [
     "ProblemStatus",
     "Publication",
     "SourceDocument",
+    "StaffAction",
     "TakenReading",
     "Theme",
     "grade_in_words",

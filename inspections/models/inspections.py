@@ -12,6 +12,7 @@ from authorities.models import LocalAuthority
 
 from .. import frameworks as fw
 from .choices import AreaStatus, Framework
+from .staff_actions import StaffAction, save_by_staff
 
 
 class InspectionQuerySet(models.QuerySet):
@@ -160,11 +161,13 @@ class Inspection(models.Model):
         return fw.gap(status, self.framework, area_key, self.start_date)
 
     @transaction.atomic
-    def correct(self, *, user, reason, **fields):
+    def correct(self, *, user, reason, username="", **fields):
         """Staff correct metadata (dates, published, lead inspector, authority) with a reason.
 
         The parsed values stay as they were (`parsed_authority`, `parsed_start_date`,
-        `parsed_end_date`), and the ingest leaves a corrected field alone from then on.
+        `parsed_end_date`), and the ingest leaves a corrected field alone from then on. The
+        action is recorded (`StaffAction`); `username` names an editor with no account here (an
+        imported action, `user` None).
         """
         if not reason.strip():
             raise ValueError("A correction needs a reason.")
@@ -174,9 +177,8 @@ class Inspection(models.Model):
         for name, value in fields.items():
             setattr(self, name, value)
         self.corrected_fields = sorted(set(self.corrected_fields) | set(fields))
-        self._change_reason = reason
-        self._history_user = user
-        self.save()
+        at = save_by_staff(self, reason=reason, user=user)
+        StaffAction.of_inspection(self, fields, at=at, user=user, username=username, reason=reason)
 
     @classmethod
     @transaction.atomic

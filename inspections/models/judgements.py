@@ -1,6 +1,6 @@
 """Where a grade is stored: `Judgement`, its grade as shown and as parsed, its evidence, and
 every write rule on it (a reading taken, a flag raised, the staff's correct, revert, confirm and
-add_missing)."""
+add_missing, each recorded as a `StaffAction`)."""
 
 from typing import NamedTuple
 
@@ -14,6 +14,7 @@ from .. import frameworks as fw
 from .choices import Area, Framework, Grade
 from .documents import SourceDocument
 from .inspections import Inspection
+from .staff_actions import StaffAction, save_by_staff
 
 
 def _framework_grade_rule(framework_field, grade_field):
@@ -275,8 +276,18 @@ class Judgement(models.Model):
         self.save()
         return True
 
+    def _save_by_staff(self, action, *, reason, user, username, **facts):
+        """Save, with a history row and a `StaffAction` naming who, when and why."""
+        at = save_by_staff(self, reason=reason, user=user)
+        StaffAction.of_judgement(
+            action, self, at=at, user=user, username=username, reason=reason, **facts
+        )
+
+    # Each staff action below takes `username` for an editor with no account here (an imported
+    # action, `user` None), kept on the recorded action.
+
     @transaction.atomic
-    def correct(self, *, grade, reason, user, at=None):
+    def correct(self, *, grade, reason, user, at=None, username=""):
         """Staff set the grade; the parsed grade stays beside it and history records who and why.
         `at` is when it was corrected (default now; an imported correction keeps its own)."""
         if not reason.strip():
@@ -288,13 +299,17 @@ class Judgement(models.Model):
         self.correction_reason = reason
         self.corrected_by = user
         self.corrected_at = at or timezone.now()
-        self._change_reason = reason
-        self._history_user = user
-        self.save()
+        self._save_by_staff(
+            StaffAction.Action.CORRECT_GRADE,
+            reason=reason,
+            user=user,
+            username=username,
+            corrected_at=self.corrected_at,
+        )
 
     @classmethod
     @transaction.atomic
-    def add_missing(cls, *, inspection, area, grade, reason, user, at=None):
+    def add_missing(cls, *, inspection, area, grade, reason, user, at=None, username=""):
         """Staff add a judgement the documents did not give (a page the parser could not read).
 
         It counts as a correction (never overwritten by the ingest, shown with its reason) with
@@ -320,13 +335,17 @@ class Judgement(models.Model):
             corrected_by=user,
             corrected_at=at or timezone.now(),
         )
-        judgement._change_reason = reason
-        judgement._history_user = user
-        judgement.save()
+        judgement._save_by_staff(
+            StaffAction.Action.ADD_JUDGEMENT,
+            reason=reason,
+            user=user,
+            username=username,
+            corrected_at=judgement.corrected_at,
+        )
         return judgement
 
     @transaction.atomic
-    def revert(self, *, reason, user):
+    def revert(self, *, reason, user, username=""):
         """Go back to the parsed grade, recorded like any correction."""
         if not reason.strip():
             raise ValueError("Reverting a correction needs a reason.")
@@ -339,15 +358,20 @@ class Judgement(models.Model):
         self.correction_reason = ""
         self.corrected_by = None
         self.corrected_at = None
-        self._change_reason = reason
-        self._history_user = user
-        self.save()
+        self._save_by_staff(
+            StaffAction.Action.REVERT_GRADE, reason=reason, user=user, username=username
+        )
 
     @transaction.atomic
-    def confirm(self, *, user, reason="Confirmed as parsed"):
+    def confirm(self, *, user, reason="Confirmed as parsed", username=""):
         """A reviewer agrees with the parsed grade: the flag clears and history keeps who did it."""
+        confirmed = self.review_reason
         self.needs_review = False
         self.review_reason = ""
-        self._change_reason = reason
-        self._history_user = user
-        self.save()
+        self._save_by_staff(
+            StaffAction.Action.CONFIRM_AS_PARSED,
+            reason=reason,
+            user=user,
+            username=username,
+            review_reason=confirmed,
+        )
