@@ -62,6 +62,9 @@ class LocalAuthority(models.Model):
     # northwards); empty for a predecessor, which the map does not draw.
     hex_q = models.PositiveSmallIntegerField("hex map column", null=True, blank=True)
     hex_r = models.PositiveSmallIntegerField("hex map row", null=True, blank=True)
+    # The three letters on its hexagon (after ISO 3166-2:GB's codes: HAM, STH); empty for a
+    # predecessor.
+    short_code = models.CharField("map label", max_length=3, blank=True)
 
     objects = LocalAuthorityQuerySet.as_manager()
 
@@ -78,6 +81,12 @@ class LocalAuthority(models.Model):
             # Two authorities never share a hexagon (NULLs are distinct: predecessors have none).
             models.UniqueConstraint(
                 fields=["hex_q", "hex_r"], name="authorities_localauthority_unique_hex"
+            ),
+            # Two hexagons never carry the same label.
+            models.UniqueConstraint(
+                fields=["short_code"],
+                condition=~Q(short_code=""),
+                name="authorities_localauthority_unique_short_code",
             ),
         ]
 

@@ -1,6 +1,7 @@
 """The England hex map's figure: a hexagon per current authority filled in its grade's colour,
-its band's mark in the middle (so that no grade is told by colour alone; the hover and click
-target), the chosen authority and its statistical neighbours outlined, and a mark on the
+its band's mark (so that no grade is told by colour alone; the hover and click target) over
+the authority's three-letter label (`LocalAuthority.short_code`; the chosen authority's white on
+black), the chosen authority and its statistical neighbours outlined, and a mark on the
 hexagons whose newest report is not loaded. Built on `figures.base_layout`; every name escaped.
 
 The layout is reference data (`LocalAuthority.hex_q`, `hex_r`: the ODI Leeds hexmaps' "odd-r"
@@ -8,9 +9,11 @@ offset coordinates, odd rows half a hexagon to the right, r growing northwards).
 """
 
 import math
+import textwrap
 
 from inspections import frameworks as fw
 
+from .chart_figure import COMPACT_CHARACTERS, COMPACT_LINE_PX
 from .figures import BAND_LOOK, SOURCE_LINES, base_layout, source_annotation, text
 
 UNGRADED = "none"
@@ -108,9 +111,27 @@ def _fill_traces(rows):
     return traces
 
 
+# Where in a hexagon (radius 1) its band's mark and its label sit: the mark in the upper half,
+# the three letters under it; the "not loaded" mark at the top right.
+MARK_DY = 0.42
+LABEL_DY = -0.3
+NOT_LOADED_DX, NOT_LOADED_DY = 0.55, 0.42
+LABEL_PX = 9  # legible at 1,400 pixels and on A4
+CHOSEN_LABEL_PX = 11
+# On a phone (static/js/charts.js: `meta.compact`, `meta.restyle`) a hexagon is about 20 pixels
+# wide: the labels shrink to fit it.
+COMPACT_LABEL_PX = 6.5
+COMPACT_CHOSEN_LABEL_PX = 7.5
+
+
+def _label_dy(band):
+    """A label sits under its band's mark, or in the middle of a hexagon without one."""
+    return LABEL_DY if band in MARKS else 0
+
+
 def _mark_traces(rows):
-    """A point in the middle of each hexagon: its band's mark, the hover text and the link
-    (customdata's last item, which charts.js opens on a click)."""
+    """A point in each hexagon: its band's mark, its label (the authority's three letters), the
+    hover text and the link (customdata's last item, which charts.js opens on a click)."""
     traces = []
     for band in GROUP_ORDER:
         mine = [r for r in rows if r.band == band]
@@ -120,7 +141,7 @@ def _mark_traces(rows):
         marker = (
             {
                 "symbol": MARKS[band][0],
-                "size": 8,
+                "size": 7,
                 "color": ink,
                 "line": {"color": ink, "width": 1.5},
             }
@@ -128,13 +149,30 @@ def _mark_traces(rows):
             else {"symbol": "circle", "size": 8, "color": "rgba(0,0,0,0)", "line": {"width": 0}}
         )
         centres = [hex_centre(r.authority.hex_q, r.authority.hex_r) for r in mine]
+        others = [r.role != "chosen" for r in mine]
         traces.append(
             {
                 "type": "scatter", "mode": "markers", "name": GROUP_LABELS[band],
-                "x": [round(x, 4) for x, _ in centres], "y": [y for _, y in centres],
+                "x": [round(x, 4) for x, _ in centres],
+                "y": [round(y + MARK_DY, 4) for _, y in centres],
                 "marker": marker,
                 "customdata": [[_hover(r), r.authority.get_absolute_url()] for r in mine],
                 "hovertemplate": "%{customdata[0]}<extra></extra>",
+                "showlegend": False,
+            }
+        )  # fmt: skip
+        # The labels, the chosen authority's apart (see _chosen_label); not hover targets
+        # themselves: the mark just above is the nearest point, and hovers and clicks.
+        traces.append(
+            {
+                "type": "scatter", "mode": "text", "name": f"{GROUP_LABELS[band]}: labels",
+                "x": [round(x, 4) for (x, _), other in zip(centres, others, strict=True) if other],
+                "y": [round(y + _label_dy(band), 4)
+                      for (_, y), other in zip(centres, others, strict=True) if other],
+                "text": [text(r.authority.short_code) for r in mine if r.role != "chosen"],
+                "textposition": "middle center",
+                "textfont": {"size": LABEL_PX, "color": ink},
+                "hoverinfo": "skip",
                 "showlegend": False,
             }
         )  # fmt: skip
@@ -146,8 +184,9 @@ def _mark_traces(rows):
         traces.append(
             {
                 "type": "scatter", "mode": "markers", "name": NOT_LOADED_LABEL,
-                "x": [round(x, 4) for x, _ in centres], "y": [y + 0.6 for _, y in centres],
-                "marker": {"symbol": NOT_LOADED_MARK[0], "size": 9, "color": "#0b0c0c",
+                "x": [round(x + NOT_LOADED_DX, 4) for x, _ in centres],
+                "y": [round(y + NOT_LOADED_DY, 4) for _, y in centres],
+                "marker": {"symbol": NOT_LOADED_MARK[0], "size": 8, "color": "#0b0c0c",
                            "line": {"color": "#fff", "width": 1.5}},
                 "customdata": [[_hover(r), r.authority.get_absolute_url()] for r in missing],
                 "hovertemplate": "%{customdata[0]}<extra></extra>",
@@ -179,6 +218,23 @@ def _outline_traces(rows):
     return traces
 
 
+def _chosen_label(rows):
+    """The chosen authority's label, white on black and larger: it stands out on any fill and
+    in print."""
+    chosen = next((r for r in rows if r.role == "chosen"), None)
+    if chosen is None or not chosen.authority.short_code:
+        return []
+    x, y = hex_centre(chosen.authority.hex_q, chosen.authority.hex_r)
+    return [
+        {
+            "x": round(x, 4), "y": round(y + _label_dy(chosen.band), 4), "xref": "x", "yref": "y",
+            "text": f"<b>{text(chosen.authority.short_code)}</b>", "showarrow": False,
+            "font": {"size": CHOSEN_LABEL_PX, "color": "#fff"},
+            "bgcolor": "#0b0c0c", "borderpad": 1,
+        }
+    ]  # fmt: skip
+
+
 def map_figure(rows, title, subtitle):
     """The hex map: fills, outlines, then the marks on top (the hover and click targets)."""
     if not rows:
@@ -192,6 +248,7 @@ def map_figure(rows, title, subtitle):
         "y": 0,
         "yshift": -6,
     }
+    chosen_label = _chosen_label(rows)
     layout = base_layout(
         title,
         [subtitle],
@@ -201,8 +258,17 @@ def map_figure(rows, title, subtitle):
         hoverdistance=30,
         dragmode=False,
         showlegend=False,
-        annotations=[source],
+        annotations=[*chosen_label, source],
     )
+    # A phone: the subtitle wrapped (plotly.js cuts it at the edge), the labels smaller.
+    subtitle_lines = textwrap.wrap(subtitle, COMPACT_CHARACTERS)
+    compact = {
+        "title.subtitle.text": "<br>".join(text(line) for line in subtitle_lines),
+        "margin.t": 64 + COMPACT_LINE_PX * (len(subtitle_lines) - 1),
+    }
+    if chosen_label:
+        compact["annotations[0].font.size"] = COMPACT_CHOSEN_LABEL_PX
+    layout["meta"] = {"compact": compact, "restyle": {"textfont.size": COMPACT_LABEL_PX}}
     return {
         "data": _fill_traces(rows) + _outline_traces(rows) + _mark_traces(rows),
         "layout": layout,

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -77,3 +78,17 @@ def test_every_current_authority_has_a_hexagon_of_its_own(authorities):
     former = LocalAuthority.objects.exclude(existed_until=None)
     assert former.exists()
     assert not former.exclude(hex_q=None).exists()
+
+
+def test_every_current_authority_has_a_label_of_three_letters_of_its_own(authorities):
+    """The hex map's labels: three capitals, one per current authority, none shared; a former
+    authority (no hexagon) has none."""
+    codes = dict(LocalAuthority.objects.current().values_list("name", "short_code"))
+    assert [name for name, code in codes.items() if not re.fullmatch(r"[A-Z]{3}", code)] == []
+    assert len(set(codes.values())) == len(codes) == 153
+    assert (codes["Hampshire"], codes["Southampton"], codes["Stoke-on-Trent"]) == (
+        "HAM",
+        "STH",
+        "STE",
+    )
+    assert not LocalAuthority.objects.exclude(existed_until=None).exclude(short_code="").exists()

@@ -43,6 +43,9 @@
     }).then(function () {
       return compact ? Plotly.relayout(el, compact.compact) : el;
     }).then(function () {
+      // Trace styles for a phone (the map's labels), where the figure gives them.
+      return compact && compact.restyle ? Plotly.restyle(el, compact.restyle) : el;
+    }).then(function () {
       // A point opens its inspection (a hexagon its authority): the last item of its customdata
       // is that page's path.
       el.on("plotly_click", function (event) {

@@ -138,3 +138,44 @@ def test_axe_finds_no_accessibility_violations_on_the_map(page, live_server, dem
             page.wait_for_selector("#hexmap[data-drawn]", timeout=15000)
         results = Axe().run(page)
         assert results.violations_count == 0, f"/map/{query}: {results.generate_report()}"
+
+
+# Each label drawn: its text, its box in the page's pixels and its font size; the hexagons' width.
+_LABELS = r"""() => {
+  const gd = document.getElementById("hexmap");
+  const labels = [...gd.querySelectorAll(".textpoint text")].map(t => {
+    const b = t.getBoundingClientRect();
+    return {text: t.textContent, width: b.width, height: b.height,
+            size: parseFloat(getComputedStyle(t).fontSize), fill: getComputedStyle(t).fill};
+  });
+  const chosen = [...gd.querySelectorAll(".annotation-text")].filter(
+    t => /^[A-Z]{3}$/.test(t.textContent)).map(t => ({
+      text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize),
+      weight: /font-weight:\s*bold/.test(t.innerHTML)}));
+  const xa = gd._fullLayout.xaxis;
+  return {labels, chosen, hexWidth: Math.abs(xa.l2p(Math.sqrt(3)) - xa.l2p(0))};
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_each_hexagon_carries_its_three_letters_and_the_chosen_one_stands_out(
+    page, live_server, demo_data, screenshot, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    _open_map(page, live_server, "?authority=southampton")
+    drawn = page.evaluate(_LABELS)
+    current = dict(LocalAuthority.objects.current().values_list("short_code", "name"))
+    texts = [label["text"] for label in drawn["labels"]]
+    assert sorted([*texts, *(c["text"] for c in drawn["chosen"])]) == sorted(current)
+    # Southampton's label is apart: larger, bold, white on black.
+    assert [c["text"] for c in drawn["chosen"]] == ["STH"]
+    assert "STH" not in texts
+    (chosen,) = drawn["chosen"]
+    assert chosen["weight"] and chosen["size"] > drawn["labels"][0]["size"]
+    # Legible: at least 9 px at desktop width, and every label inside its hexagon's width.
+    if width == 1400:
+        assert min(label["size"] for label in drawn["labels"]) >= 9
+    assert max(label["width"] for label in drawn["labels"]) < drawn["hexWidth"]
+    assert page.errors == []
+    screenshot(page, f"map-labels-{width}")
+    page.locator("#hexmap").screenshot(path=str(screenshot.folder / f"map-only-{width}.png"))

@@ -54,8 +54,10 @@ class Command(BaseCommand):
     def _load(self, rows):
         created = 0
         by_code = {}
-        # A new layout may move an authority onto a hexagon another leaves later in the file.
+        # A new layout may move an authority onto a hexagon (or give it a label) another leaves
+        # later in the file.
         LocalAuthority.objects.exclude(hex_q=None).update(hex_q=None, hex_r=None)
+        LocalAuthority.objects.exclude(short_code="").update(short_code="")
         for row in rows:
             authority, was_created = LocalAuthority.objects.update_or_create(
                 la_code=row["la_code"],
@@ -71,6 +73,7 @@ class Command(BaseCommand):
                     "aliases": [a.strip() for a in row["aliases"].split(";") if a.strip()],
                     "hex_q": _int(row["hex_q"]),
                     "hex_r": _int(row["hex_r"]),
+                    "short_code": row.get("short_code", ""),
                 },
             )
             created += was_created
