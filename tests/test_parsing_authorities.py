@@ -3,7 +3,7 @@
 import pytest
 
 from inspections.parsing import authority_aliases, name_key
-from inspections.parsing.authorities import lookup
+from inspections.parsing.authorities import candidates, lookup
 from tests.fixtures.parsing import AUTHORITIES, AUTHORITY_ROWS
 
 
@@ -48,3 +48,37 @@ def test_authority_aliases_maps_names_and_aliases():
     assert aliases["bcp"] == "839"
     assert aliases["poole"] == "836"
     assert aliases["bournemouth christchurch and poole"] == "839"
+
+
+# Rows as the reference CSV (authorities/data/local_authorities.csv) prints them.
+REFERENCE_ROWS = [
+    {"la_code": "838", "name": "Dorset", "aliases": "Dorset Council"},
+    {"la_code": "835", "name": "Dorset County Council", "aliases": "Dorset County"},
+    {"la_code": "314", "name": "Kingston upon Thames", "aliases": "Achieving for Children"},
+    {"la_code": "318", "name": "Richmond upon Thames", "aliases": "Achieving for Children"},
+    {"la_code": "810", "name": "Kingston Upon Hull, City of", "aliases": "Hull; Hull City Council"},
+    {"la_code": "894", "name": "Telford and Wrekin", "aliases": ""},
+    {"la_code": "882", "name": "Southend-on-Sea"},
+]
+
+
+@pytest.mark.parametrize(
+    "printed, codes",
+    [
+        # A name printed exactly as the reference has it is that authority, though its place
+        # name is another's too.
+        ("Dorset County Council", ("835",)),
+        ("Dorset Council", ("838",)),
+        ("Hull City Council", ("810",)),
+        # A trust that runs two councils' services is either.
+        ("Achieving for Children", ("314", "318")),
+        # The short form Ofsted prints for a place that divides, shared where two places share it.
+        ("Telford", ("894",)),
+        ("Southend", ("882",)),
+        ("Richmond", ("318",)),
+        ("Kingston", ("314", "810")),
+        ("Wrekin", ()),
+    ],
+)
+def test_authority_aliases_give_every_code_a_printed_name_may_be(printed, codes):
+    assert candidates(printed, authority_aliases(REFERENCE_ROWS)) == codes

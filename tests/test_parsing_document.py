@@ -1,9 +1,18 @@
 """What kind of document it is, which framework, which authority, and when it refuses."""
 
+import json
+from datetime import date
+
 import pytest
 
-from inspections.parsing import ParseError
-from tests.fixtures.parsing import grades, parse_pages, parse_text
+from inspections.parsing import (
+    Evidence,
+    FoundJudgement,
+    ParsedDocument,
+    ParseError,
+    authority_reason,
+)
+from tests.fixtures.parsing import fixture_text, grades, parse_pages, parse_text
 
 
 def test_a_saved_web_page_is_not_a_report():
@@ -172,3 +181,112 @@ def test_evidence_holds_the_label_and_the_grade_as_printed(body, grade_line, lab
     assert "Inadequate" in leaders.evidence.text
     assert " ".join(LEADERS_WRAPPED.split()) in " ".join(leaders.evidence.text.split())
     assert (ILACS_TITLE + body).split("\n")[grade_line - 1].endswith("Inadequate")
+
+
+def _unplaced_reading() -> ParsedDocument:
+    """A reading as the ingest keeps it for a person to place: no authority, the codes a shared
+    name may be, a flagged judgement, an area printed "not judged" and the reasons."""
+    return ParsedDocument(
+        kind="inspection_report",
+        framework="SIF",
+        authority_code=None,
+        authority_as_printed="Kingston",
+        inspection_start=date(2015, 3, 3),
+        inspection_end=date(2015, 3, 25),
+        published=date(2015, 5, 1),
+        lead_inspector="Ben Example",
+        judgements=(
+            FoundJudgement(
+                area="adoption_performance",
+                label="Adoption performance",
+                grade="good",
+                grade_as_printed="Good",
+                evidence=Evidence(page=3, line=None, text="Adoption performance\tGood"),
+                needs_review=True,
+                review_reason="the judgement table reads 'Good', the report's body reads 'x'",
+            ),
+        ),
+        not_judged=("lscb",),
+        review_reasons=(
+            "the title block names 'Kingston', which the reference gives to more than one "
+            "authority (LA codes 314, 810): a person must choose",
+        ),
+        authority_candidates=("314", "810"),
+    )
+
+
+@pytest.mark.parametrize(
+    "reading",
+    [
+        pytest.param(lambda: parse_text(fixture_text("sif.txt"), source="sif.txt"), id="text"),
+        pytest.param(lambda: parse_pages([fixture_text("ilacs_2019.txt")]), id="pdf"),
+        pytest.param(_unplaced_reading, id="unplaced"),
+    ],
+)
+def test_a_stored_reading_reads_back_as_the_same_document(reading):
+    # An unplaced document keeps its reading as JSON until a person places it.
+    doc = reading()
+    assert doc.judgements
+    assert ParsedDocument.from_json(json.loads(json.dumps(doc.as_json()))) == doc
+
+
+def test_a_reading_stored_before_authority_candidates_existed_still_reads():
+    data = _unplaced_reading().as_json()
+    del data["authority_candidates"], data["authority_as_printed"]
+    doc = ParsedDocument.from_json(data)
+    assert (doc.authority_candidates, doc.authority_as_printed) == ((), None)
+
+
+def test_json_reading_follows_the_corpus_expected_format():
+    # ../shared/corpus/README.md, "Expected format": ISO dates, null where not printed, evidence
+    # by page for a PDF and by line for text, the authority as the caller knows it.
+    text = parse_text(fixture_text("ilacs_2019.txt")).as_json()
+    assert text["published"] is None
+    assert text["inspection_start"] == "2019-04-01"
+    assert text["authority"] == {"la_code": "999"}
+    assert all(set(j["evidence"]) == {"line", "text"} for j in text["judgements"])
+    assert all(j["review_reason"] is None for j in text["judgements"])
+    hampshire = {"name": "Hampshire", "la_code": "850", "gss_code": "E10000014"}
+    pdf = parse_pages([fixture_text("ilacs_2019.txt")]).as_json(hampshire)
+    assert pdf["authority"] == hampshire
+    assert all(set(j["evidence"]) == {"page", "text"} for j in pdf["judgements"])
+    assert _unplaced_reading().as_json()["authority"] is None
+
+
+def test_a_reading_whose_authority_is_unknown_says_why_for_a_person_to_place():
+    unnamed = parse_pages(["Inspection of local authority children’s services\nJudgement\n"])
+    shared = _unplaced_reading()
+    assert [authority_reason(r) for r in unnamed.review_reasons if "authority" in r] == [True]
+    assert [authority_reason(r) for r in shared.review_reasons] == [True]
+    assert not authority_reason("no ILACS judgement found for help_and_protection")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Joint targeted area inspection of the multi-agency response to abuse in Isle of Wight",
+        # Words after the area's name do not hide it.
+        "Joint targeted area inspection of the multi-agency response to abuse in Isle of Wight "
+        "and its partners",
+        "Joint targeted area inspection of the response to children in need in Isle of Wight "
+        "and partners",
+    ],
+)
+def test_a_joint_inspection_names_its_area_after_in(title):
+    doc = parse_pages([f"{title}\nInspection dates: 3 to 4 March 2020\n"])
+    assert (doc.framework, doc.authority_code) == ("JTAI", "921")
+
+
+@pytest.mark.parametrize(
+    "printed, name",
+    [
+        ("Ann Example and\nBen Example", "Ann Example and Ben Example"),
+        ("Ann Example, HMI,\nand Ben Example, HMI", "Ann Example and Ben Example"),
+        ("Ann Example (\nHMI) and Ben Example", "Ann Example and Ben Example"),
+        # A field on the next line is not part of the name.
+        ("Ann Example,\nInspection dates: 3 to 4 March 2020", "Ann Example"),
+    ],
+)
+def test_a_lead_inspector_field_runs_over_lines(printed, name):
+    title = "Inspection of Westshire local authority children’s services"
+    assert parse_pages([f"{title}\nLead inspector: {printed}\n"]).lead_inspector == name

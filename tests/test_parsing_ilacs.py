@@ -4,6 +4,9 @@ from datetime import date
 
 import pytest
 
+from inspections import frameworks as fw
+from inspections.parsing import judgements
+from inspections.parsing.text import read_text
 from tests.fixtures.parsing import fixture_text, grades, parse_pages, parse_text
 
 TITLE = """Inspection of Westshire local authority
@@ -128,7 +131,11 @@ def test_a_truncated_table_is_flagged_and_keeps_the_certain_rows():
         "help_and_protection": "requires_improvement",
         "children_in_care": "good",
     }
-    assert any("truncated" in r for r in doc.review_reasons)
+    # The reason names the row that lost its grade, for a person to read it in the report.
+    assert (
+        "the judgement table looks truncated: 'The experiences and progress of care leavers' "
+        "has no grade"
+    ) in doc.review_reasons
 
 
 def test_a_truncated_table_that_reads_either_way_gives_no_grades():
@@ -146,7 +153,10 @@ def test_unpairable_table_gives_no_grades_and_a_reason():
     page = TITLE + "Judgement\nGrade\n" + labels + "\nGood\nGood\nGood\n" + PROSE
     doc = parse_pages([page])
     assert doc.judgements == ()
-    assert any("could not be paired" in r for r in doc.review_reasons)
+    assert (
+        "the judgement table's 4 labels and 3 grades are neither in rows nor in two columns; its "
+        "rows could not be paired"
+    ) in doc.review_reasons
 
 
 def test_a_not_judged_row_is_recorded_as_not_judged():
@@ -173,3 +183,71 @@ def test_without_its_title_block_the_table_names_the_framework():
     assert doc.authority_code == "999"
     assert doc.inspection_start is None
     assert doc.lead_inspector is None
+
+
+@pytest.fixture
+def fresh_patterns(monkeypatch):
+    # The restatement patterns are compiled once per process: compile them afresh, so that this
+    # test reads the rules as they are written whatever ran before it.
+    monkeypatch.setattr(judgements, "_RESTATEMENT_RES", {})
+
+
+@pytest.mark.parametrize(
+    "line, found",
+    [
+        ("Overall effectiveness: good", [("overall_effectiveness", "good")]),
+        ("3.1 Overall effectiveness – Requires improvement to be good.",
+         [("overall_effectiveness", "requires_improvement")]),
+        ("The experiences and progress of children\nin care\tInadequate",
+         [("children_in_care", "inadequate")]),
+        ("OVERALL EFFECTIVENESS: judgement is: outstanding", [("overall_effectiveness",
+                                                                "outstanding")]),
+        # Prose that goes on after the grade, or a grade in a sentence, restates nothing.
+        ("Overall effectiveness: good, as at the last inspection", []),
+        ("Overall effectiveness was good at the last inspection", []),
+    ],
+)  # fmt: skip
+def test_the_body_restates_a_grade_under_the_judgements_label(fresh_patterns, line, found):
+    text = read_text([f"Some prose.\n{line}\n"], paged=False)
+    restated = judgements.restatements(fw.ILACS, text)
+    assert [(r.area, r.grade) for r in restated] == found
+    assert all(r.evidence.line == 2 for r in restated)
+
+
+LEADERS = "The impact of leaders on social work practice with children and families"
+HELP = "The experiences and progress of children who need help and protection"
+CARE = "The experiences and progress of children in care and care leavers"
+ROWS_2019 = f"Judgement\tGrade\n{LEADERS}\tGood\n{HELP}\tGood\nOverall effectiveness\tGood\n"
+BODY_ONLY = "read only from the report's body; its judgement table gave no grade for it"
+
+
+def test_a_judgement_only_the_body_grades_is_added_flagged():
+    doc = parse_text(f"{TITLE}{ROWS_2019}{PROSE}{CARE}: inadequate\n")
+    care = next(j for j in doc.judgements if j.area == "children_in_care_and_care_leavers")
+    assert (care.grade, care.needs_review, care.review_reason) == ("inadequate", True, BODY_ONLY)
+    assert care.label == CARE  # the framework's wording: no table row printed one
+    assert care.evidence.line == TITLE.count("\n") + ROWS_2019.count("\n") + 2
+
+
+def test_a_body_that_grades_a_judgement_two_ways_gives_it_no_grade():
+    body = f"{CARE}: inadequate\n{PROSE}{CARE}: good\n"
+    doc = parse_text(f"{TITLE}{ROWS_2019}{PROSE}{body}")
+    assert "children_in_care_and_care_leavers" not in grades(doc)
+    assert (
+        "the report's body grades children_in_care_and_care_leavers in more than one way: "
+        f"{CARE}: good; {CARE}: inadequate"
+    ) in doc.review_reasons
+
+
+def test_a_body_heading_right_after_the_table_is_compared_with_it():
+    doc = parse_text(f"{TITLE}{ROWS_2019}{CARE}\tGood\nOverall effectiveness: inadequate\n")
+    overall = next(j for j in doc.judgements if j.area == "overall_effectiveness")
+    assert (overall.grade, overall.needs_review) == ("good", True)
+
+
+def test_the_rows_of_a_table_are_not_the_bodys_readings():
+    # A label printed twice in the table gives no grade; its rows are not read as the body.
+    rows = f"{ROWS_2019}{CARE}\tGood\nOverall effectiveness\tInadequate\n"
+    doc = parse_text(f"{TITLE}{rows}{PROSE}")
+    assert "overall_effectiveness" not in grades(doc)
+    assert not any("report's body" in r for r in doc.review_reasons)

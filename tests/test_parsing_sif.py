@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+
 from tests.fixtures.parsing import fixture_text, grades, parse_pages, parse_text
 
 
@@ -95,3 +97,63 @@ def test_missing_overall_sentence_is_a_review_reason():
     doc = parse_text(text)
     assert "overall_effectiveness" not in grades(doc)
     assert any("overall_effectiveness" in r for r in doc.review_reasons)
+
+
+def _sif(old: str, new: str) -> str:
+    text = fixture_text("sif.txt")
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+FIRST_ROW = "1.  Children who need help and protection"
+
+
+@pytest.mark.parametrize(
+    "grade, flagged",
+    [("Requires improvement", False), ("Inadequate", True)],
+)
+def test_a_table_row_for_overall_effectiveness_is_checked_against_the_sentence(grade, flagged):
+    doc = parse_text(_sif(FIRST_ROW, f"Overall effectiveness\n{grade}\n{FIRST_ROW}"))
+    overall = [j for j in doc.judgements if j.area == "overall_effectiveness"]
+    assert len(overall) == 1  # the row's, never the row's and the sentence's
+    assert overall[0].grade_as_printed == grade  # the table's grade is kept
+    assert overall[0].needs_review is flagged
+    if flagged:
+        assert overall[0].review_reason == (
+            "the judgement table reads 'Inadequate', the report says 'The overall judgement is "
+            "that children’s services require improvement'"
+        )
+
+
+def test_the_overall_sentence_comes_first_and_the_lscb_last():
+    doc = parse_text(fixture_text("sif.txt"))
+    assert (doc.judgements[0].area, doc.judgements[-1].area) == ("overall_effectiveness", "lscb")
+    # The grade's words as the sentence prints them.
+    assert doc.judgements[0].grade_as_printed == "require improvement"
+
+
+def test_two_overall_sentences_that_disagree_are_flagged():
+    doc = parse_text(_sif("The judgements on", "The overall judgement is good\nThe judgements on"))
+    overall = doc.judgements[0]
+    assert (overall.area, overall.grade, overall.needs_review) == (
+        "overall_effectiveness",
+        "requires_improvement",
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    "title, reason",
+    [
+        # The title names the LSCB's review: its judgement must be found.
+        ("Review of the effectiveness of the local safeguarding children", True),
+        # A re-inspection reviews no LSCB.
+        ("Inspection of something else entirely, with no review of the", False),
+    ],
+)
+def test_a_missing_lscb_sentence_matters_only_when_the_title_names_its_review(title, reason):
+    text = _sif("Review of the effectiveness of the local safeguarding children", title)
+    text = text.replace("The Local Safeguarding Children Board requires improvement", "The LSCB.")
+    doc = parse_text(text)
+    assert "lscb" not in grades(doc)
+    assert ("no SIF lscb sentence found" in doc.review_reasons) is reason

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+
 from tests.fixtures.parsing import fixture_text, grades, parse_pages, parse_text
 
 SAFEGUARDING = {
@@ -133,3 +135,74 @@ def test_one_line_rows_of_a_hard_wrapped_conversion():
     assert found["safeguarding.capacity_for_improvement"] == "outstanding"
     assert found["safeguarding.health_agencies_contribution"] == "good"
     assert any("no SLAC judgement found" in r for r in doc.review_reasons)
+
+
+def _record(old: str, new: str) -> str:
+    text = fixture_text("slac_record.txt")
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+def test_a_heading_graded_where_the_record_has_no_row_is_added_flagged():
+    doc = parse_text(_record("Being healthy\tgood\n", ""))
+    assert grades(doc) == EXPECTED
+    healthy = next(j for j in doc.judgements if j.area == "looked_after_children.being_healthy")
+    assert healthy.needs_review
+    assert healthy.review_reason.startswith("graded only under its heading")
+    assert (healthy.label, healthy.grade_as_printed) == ("Being healthy", "Grade 2 (good)")
+    assert healthy.evidence.text.startswith("Being healthy")
+
+
+def test_without_an_equality_row_the_looked_after_rows_begin_at_a_repeated_label():
+    doc = parse_text(_record("Equality and diversity\tadequate\n", ""))
+    expected = {k: v for k, v in EXPECTED.items() if k != "safeguarding.equality_and_diversity"}
+    assert grades(doc) == expected
+    assert not any(j.needs_review for j in doc.judgements)
+    assert doc.review_reasons == (
+        "no SLAC judgement found for safeguarding.equality_and_diversity",
+    )
+
+
+def test_the_looked_after_rows_begin_after_equality_and_diversity():
+    # A record whose looked after section prints no overall or capacity row: its first row is
+    # still the looked after section's, and those two are graded only under their headings.
+    lac_rows = "Overall effectiveness\tadequate\nCapacity for improvement\tadequate\nBeing healthy"
+    doc = parse_text(_record(lac_rows, "Being healthy"))
+    assert grades(doc) == EXPECTED
+    assert {j.area for j in doc.judgements if j.needs_review} == {
+        "looked_after_children.overall_effectiveness",
+        "looked_after_children.capacity_for_improvement",
+    }
+
+
+def test_a_row_of_the_other_section_is_not_read_and_said_so():
+    row = "Quality of provision\tinadequate\n"
+    doc = parse_text(_record(row, f"{row}Being healthy\toutstanding\n"))
+    assert grades(doc) == EXPECTED
+    assert "'Being healthy' is not a row of the safeguarding. section" in doc.review_reasons
+
+
+def test_a_row_printed_not_judged_is_not_a_grade():
+    doc = parse_text(
+        _record("Partnership working\tadequate\n", "Partnership working\tNot judged\n")
+    )
+    assert doc.not_judged == ("safeguarding.partnership_working",)
+
+
+@pytest.mark.parametrize(
+    "gap, read",
+    [(0, True), (3, True), (4, False)],  # lines between a heading's label and its grade
+)
+def test_a_heading_grade_is_read_within_four_lines_of_its_label(gap, read):
+    heading = "**Staying safe****Grade 3 (adequate)**"
+    doc = parse_text(_record(heading, "Staying safe" + "\n" * (gap + 1) + "Grade 2 (good)"))
+    staying_safe = next(j for j in doc.judgements if j.area.endswith("staying_safe"))
+    assert staying_safe.needs_review is read  # the table says adequate
+
+
+def test_a_heading_label_wrapped_over_lines_is_read():
+    heading = "## Making a positive contribution, including user engagement\nGrade 3 (adequate)"
+    wrapped = "Making a positive\ncontribution, including\nuser engagement\nGrade 2 (good)"
+    doc = parse_text(_record(heading, wrapped))
+    flagged = [j.area for j in doc.judgements if j.needs_review]
+    assert flagged == ["looked_after_children.making_a_positive_contribution"]

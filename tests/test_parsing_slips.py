@@ -95,6 +95,12 @@ def test_the_body_settles_a_slip_that_could_be_two_areas():
         ("children looked after and achieving permanence", fw.SIF,
          {"looked_after_and_permanence": 0}),
         ("the experiences and progress of children in need", fw.ILACS, {}),  # another word
+        # A word of four characters or more may carry one stray character...
+        ("the experiences and progress of children in cares", fw.ILACS,
+         {"children_in_care": 0, "children_in_care_and_care_leavers": 3}),
+        # ...but two characters changed make another word, and a short word is compared whole.
+        ("the experiences and progress of children in dark", fw.ILACS, {}),
+        ("the experiences and progress of children on care", fw.ILACS, {}),
         ("the experiences and progress of children care leavers", fw.ILACS,
          {"care_leavers": 1, "children_in_care_and_care_leavers": 3}),
     ],
