@@ -2,7 +2,7 @@
 
 import pytest
 
-from inspections.parsing import authority_aliases, name_key
+from inspections.parsing import authority_aliases, name_key, parse_document
 from inspections.parsing.authorities import candidates, lookup
 from tests.fixtures.parsing import AUTHORITIES, AUTHORITY_ROWS
 
@@ -82,3 +82,24 @@ REFERENCE_ROWS = [
 )
 def test_authority_aliases_give_every_code_a_printed_name_may_be(printed, codes):
     assert candidates(printed, authority_aliases(REFERENCE_ROWS)) == codes
+
+
+@pytest.mark.parametrize(
+    "title, authority",
+    [
+        # Only a shared name: a person chooses between the codes it may be.
+        ("Achieving for Children\nInspection of local authority children’s services",
+         (None, "Achieving for Children", ("314", "318"))),
+        # Two shared names with one authority in common: that authority.
+        ("Achieving for Children\nInspection of Kingston local authority children’s services",
+         ("314", "Kingston", ())),
+        # Two names as long as each other, of two authorities: neither is picked.
+        ("Southend\nInspection of Richmond local authority children’s services",
+         (None, "Richmond / Southend", ("318", "882"))),
+    ],
+)  # fmt: skip
+def test_a_title_block_that_names_no_one_authority_leaves_the_choice(title, authority):
+    page = f"{title}\nInspection dates: 2 to 13 December 2024\n"
+    aliases = authority_aliases(REFERENCE_ROWS)
+    doc = parse_document([page], source="t.pdf", paged=True, authorities=aliases)
+    assert (doc.authority_code, doc.authority_as_printed, doc.authority_candidates) == authority

@@ -24,6 +24,10 @@ from inspections.parsing.dates import date_range, parse_date
         ("December 2021", None),
         ("", None),
         ("31 February 2019", None),
+        # Day first, as in England; a month past December is no date.
+        ("1/01/2015 – 31/12/2015", (date(2015, 1, 1), date(2015, 12, 31))),
+        ("12/13/2015", None),
+        ("8 July", None),  # no year printed
     ],
 )  # fmt: skip
 def test_date_range(text, expected):

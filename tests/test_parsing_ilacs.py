@@ -251,3 +251,17 @@ def test_the_rows_of_a_table_are_not_the_bodys_readings():
     doc = parse_text(f"{TITLE}{rows}{PROSE}")
     assert "overall_effectiveness" not in grades(doc)
     assert not any("report's body" in r for r in doc.review_reasons)
+
+
+def test_rows_the_framework_does_not_have_are_named_not_read():
+    rows = (
+        "Judgement\tGrade\nThe quality of early help\tInadequate\n"
+        f"{LEADERS}\tGood\n{HELP}\tGood\n{CARE}\tGood\nOverall effectiveness\tGood\n"
+        "A note under the table.\nFamily help\tOutstanding\n"
+    )
+    doc = parse_text(f"{TITLE}{rows}{PROSE}")
+    assert set(grades(doc).values()) == {"good"}
+    assert [r for r in doc.review_reasons if "is not a ILACS judgement" in r] == [
+        f"the judgement table prints {row!r}, which is not a ILACS judgement: its grade is not read"
+        for row in ("The quality of early help", "Family help")
+    ]

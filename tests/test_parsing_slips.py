@@ -68,7 +68,10 @@ def test_a_slip_that_could_be_two_areas_is_flagged():
     doc = parse_pages([ilacs_page(labels)])
     found = {j.area: j for j in doc.judgements}
     assert found["care_leavers"].needs_review
-    assert "could be" in found["care_leavers"].review_reason
+    assert found["care_leavers"].review_reason == (
+        f"the label {labels['care_leavers']!r} is nearest to {ROWS['care_leavers']!r} but could "
+        "be 'The experiences and progress of children in care and care leavers'"
+    )
     assert not found["overall_effectiveness"].needs_review  # a neighbour's slip is not its doubt
 
 
