@@ -323,7 +323,13 @@ def theme_figure(theme, entries, lines, joins, subtitle, today, continues=None):
     )
     if len(subtitle_lines) > 1:  # hang the taller title block from the top, clear of the eras
         layout["title"].update({"yref": "container", "yanchor": "top", "y": 1 - 10 / height})
-    layout["meta"] = {"compact": compact_layout(layout, subtitle, len(era_labels), today)}
+    compact = compact_layout(layout, subtitle, len(era_labels), today, joins, bottom)
+    layout["meta"] = {
+        "compact": compact,
+        # Printed: the first chart with its source, the others without (static/js/charts.js).
+        "print": print_layout(layout, compact, legend_rows, source=True),
+        "print_rest": print_layout(layout, compact, legend_rows, source=False),
+    }
     return {"data": traces, "layout": layout}
 
 
@@ -345,7 +351,50 @@ DESKTOP_CHARACTERS = 84
 COMPACT_LINE_PX = 15
 
 
-def compact_layout(layout, subtitle, eras, today):
+# Printed, a chart stands beside its table at this width, on a shorter plot, so that the default
+# compare page's seven themes fit on four A4 pages.
+PRINT_WIDTH_PX = 390
+PRINT_PLOT_HEIGHT_PX = 170
+JOIN_LINE_PX = 11  # a line of a join's 9 px label
+
+
+def print_layout(layout, compact, legend_rows, source):
+    """Changes (Plotly.relayout's paths) that print a figure beside its table: the phone's
+    layout (`compact`: wrapped subtitle and source, short grade names) at PRINT_WIDTH_PX on a
+    shorter plot, the legend and source moved up with it; without the `source` (printed once,
+    under the page's first chart) and the room it takes."""
+    source_top, _ = below_plot(LEGEND_TOP_PX, legend_rows)
+    index = len(layout["annotations"]) - 1
+    source_lines = compact[f"annotations[{index}].text"].count("<br>") + 1
+    bottom = source_top + COMPACT_LINE_PX * source_lines if source else source_top
+    changes = {
+        **compact,
+        "width": PRINT_WIDTH_PX,
+        "height": compact["margin.t"] + PRINT_PLOT_HEIGHT_PX + bottom,
+        "margin.b": bottom,
+        "legend.y": -LEGEND_TOP_PX / PRINT_PLOT_HEIGHT_PX,
+        f"annotations[{index}].y": -source_top / PRINT_PLOT_HEIGHT_PX,
+        f"annotations[{index}].visible": source,
+    }
+    if "yaxis.range" in compact:  # a join's label: room for its lines under the shorter plot
+        lines = max(compact[k].count("<br>") + 1 for k in compact if k.endswith("].text")
+                    and k != f"annotations[{index}].text")  # fmt: skip
+        need = lines * JOIN_LINE_PX + 4
+        top = COMPACT_JOIN_TOP
+        # The foot f at which the label's room, (f - top) of (f - 0.5) grades, is `need` pixels.
+        foot = (top * PRINT_PLOT_HEIGHT_PX - 0.5 * need) / (PRINT_PLOT_HEIGHT_PX - need)
+        changes["yaxis.range"] = [max(foot, compact["yaxis.range"][0]), 0.5]
+    return changes
+
+
+# On a phone a join's label is narrower and smaller, and starts lower: it would otherwise run
+# over the "Not judged" markers and the axis's labels.
+COMPACT_JOIN_CHARACTERS = 20
+COMPACT_JOIN_TOP = GAP_SCORE + 0.45
+COMPACT_JOIN_LINE = 0.28  # a 9 px line, in grades, on the phone's plot
+
+
+def compact_layout(layout, subtitle, eras, today, joins=(), bottom=None):
     """Changes (Plotly.relayout's 'a.b' paths) that fit a figure to a phone's width: the subtitle
     and source wrapped, shorter grade names, and era labels at two heights so that the short
     SLAC and LAC eras do not print over each other. static/js/charts.js applies them to a narrow
@@ -373,4 +422,14 @@ def compact_layout(layout, subtitle, eras, today):
     }
     for index in range(1, eras, 2):
         changes[f"annotations[{index}].yshift"] = 14
+    longest = 0
+    for index, (_, label) in enumerate(joins, start=eras):
+        lines = textwrap.wrap(label, COMPACT_JOIN_CHARACTERS)
+        longest = max(longest, len(lines))
+        changes[f"annotations[{index}].text"] = "<br>".join(text(line) for line in lines)
+        changes[f"annotations[{index}].font.size"] = 9
+        changes[f"annotations[{index}].y"] = COMPACT_JOIN_TOP
+    if joins:
+        foot = COMPACT_JOIN_TOP + COMPACT_JOIN_LINE * longest + 0.1
+        changes["yaxis.range"] = [max(foot, bottom or foot), 0.5]
     return changes

@@ -57,10 +57,14 @@ def grid_tables(filterset):
     seen, authority_urls, tables = {}, {}, []
     themes = set(filterset.themes())
     area_filter = filterset.form.cleaned_data.get("area")
+    # By authority, its newest inspection first; the newest framework's table first, as the
+    # compare page's tables lead with the newest inspection.
     inspections = sorted(
-        filterset.inspections(), key=lambda i: (i.authority.name, i.start_date or date.min)
+        filterset.inspections(),
+        key=lambda i: (i.authority.name, -(i.start_date or date.min).toordinal()),
     )
-    for framework, areas in fw.AREAS.items():
+    newest_first = sorted(fw.AREAS.items(), key=lambda f: -fw.FRAMEWORK_YEARS[f[0]][0])
+    for framework, areas in newest_first:
         mine = [i for i in inspections if i.framework == framework]
         columns = [
             a

@@ -96,10 +96,16 @@ def test_a_region_draws_every_line_grey_and_names_none_before_the_charts(client,
     assert f"The {len(south_east)} lines are drawn in grey" in page
 
 
-def test_few_lines_are_listed_before_the_charts(client, hampshire, southampton):
+def test_the_charts_come_first_and_few_lines_are_listed_after_them(client, hampshire, southampton):
+    """The first chart leads the page: the explanation is folded above it, the list of lines
+    (the legend names them too) after the last chart."""
     _inspected([hampshire, southampton])
     page = client.get("/", {"authority": ["hampshire", "southampton"]}).content.decode()
-    assert page.index('id="key-heading"') < page.index('<section class="theme"')
+    first_chart = page.index('<section class="theme"')
+    assert page.index('id="key-heading"') > page.rindex('<section class="theme"')
+    about = page.index('<details class="about">')
+    assert about < first_chart
+    assert "the 1 to 4 scale is only for drawing" in page[about : page.index("</details>", about)]
 
 
 # --- The filters in words, in the heading, the charts and the file names ----------------------

@@ -172,10 +172,11 @@ def test_grid_shows_every_area_of_each_framework_as_words(client, peer_record):
     response = client.get(reverse("dashboards:grid"), {"group": "hampshire-and-peers"})
     html = response.content.decode()
     frameworks = [t["framework"] for t in response.context["tables"]]
-    assert frameworks == ["SLAC", "ILACS"]
+    assert frameworks == ["ILACS", "SLAC"]  # the newest framework first
+    assert html.index('id="grid-ILACS"') < html.index('id="grid-SLAC"')
     assert "Requires improvement to be good" in html
     assert "Not found in the documents" in html
-    slac = response.context["tables"][0]["columns"]
+    slac = response.context["tables"][1]["columns"]
     assert ("Safeguarding", "Overall effectiveness") in [(s, a.label) for a, s in slac]
     assert ("Looked after children", "Overall effectiveness") in [(s, a.label) for a, s in slac]
 
@@ -213,9 +214,11 @@ def test_grid_tells_ilacs_combined_from_split_children_in_care(client, hampshire
         dict(zip(keys, [re.sub(r"<[^>]+>", "", c) for c in row["cells"]], strict=True))
         for row in table["rows"]
     ]
-    assert by_area[0]["care_leavers"] == "Judged together (to 2022)"
-    assert by_area[1]["children_in_care_and_care_leavers"] == "Judged separately (from 2023)"
-    assert by_area[1]["care_leavers"] == "Not found in the documents"
+    # The newest inspection first, as the compare page's tables.
+    assert [row["inspection"] for row in table["rows"]] == [split, combined]
+    assert by_area[1]["care_leavers"] == "Judged together (to 2022)"
+    assert by_area[0]["children_in_care_and_care_leavers"] == "Judged separately (from 2023)"
+    assert by_area[0]["care_leavers"] == "Not found in the documents"
     page = response.content.decode()
     assert '<td class="status">Judged together (to 2022)</td>' in page
     assert '<td class="status">Judged separately (from 2023)</td>' in page

@@ -27,6 +27,9 @@
     var compact = el.clientWidth < COMPACT_WIDTH && chart.figure.layout.meta;
     Plotly.newPlot(el, chart.figure.data, chart.figure.layout, {
       responsive: true,
+      // A phone's chart has no room beside its title for the toolbar: the download buttons
+      // under it stay.
+      displayModeBar: compact ? false : "hover",
       displaylogo: false,
       modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toImage"],
       modeBarButtonsToAdd: [{
@@ -63,13 +66,42 @@
     });
   });
 
-  // A4 portrait: draw each chart at the printable width, then give it back to the window.
-  function resizeAll(width) {
+  // A4 portrait: each chart as its figure says it prints (layout.meta.print, beside its table;
+  // the source under the first only), or at the printable width; then as it was.
+  var PRINT_WIDTH = 680;
+  var before = {};
+
+  function valueAt(layout, path) {
+    return path.replace(/\[(\d+)\]/g, ".$1").split(".").reduce(function (v, key) {
+      return v == null ? v : v[key];
+    }, layout);
+  }
+
+  function forPrint() {
+    var first = true;
     charts.forEach(function (chart) {
       var el = document.getElementById(chart.id);
-      if (el && el.getAttribute("data-drawn")) Plotly.relayout(el, { width: width, autosize: !width });
+      if (!el || !el.getAttribute("data-drawn")) return;
+      var meta = chart.figure.layout.meta || {};
+      var changes = (first ? meta.print : meta.print_rest) || { width: PRINT_WIDTH };
+      first = false;
+      var saved = { autosize: el.layout.autosize };
+      Object.keys(changes).forEach(function (path) {
+        var value = valueAt(el.layout, path);
+        saved[path] = value === undefined ? null : value;
+      });
+      before[chart.id] = saved;
+      Plotly.relayout(el, Object.assign({ autosize: false }, changes));
     });
   }
-  window.addEventListener("beforeprint", function () { resizeAll(680); });
-  window.addEventListener("afterprint", function () { resizeAll(null); });
+
+  function afterPrint() {
+    charts.forEach(function (chart) {
+      var el = document.getElementById(chart.id);
+      if (el && before[chart.id]) Plotly.relayout(el, before[chart.id]);
+      delete before[chart.id];
+    });
+  }
+  window.addEventListener("beforeprint", forPrint);
+  window.addEventListener("afterprint", afterPrint);
 })();
