@@ -68,16 +68,42 @@ class QueryForm(forms.Form):
         super().__init__({**self.DEFAULTS, **given})
 
 
+def successor_query(query):
+    """The query string with a former authority (`authority=poole`) replaced by its one
+    successor and `replaced` naming it, or None when there is nothing to replace (a current
+    authority, an unknown one, or one split between several successors: the form says so)."""
+    slug = query.get("authority")
+    former = slug and LocalAuthority.objects.filter(slug=slug, existed_until__isnull=False).first()
+    successors = list(former.successors.filter(existed_until=None)) if former else []
+    if len(successors) != 1:
+        return None
+    changed = query.copy()
+    changed["authority"] = successors[0].slug
+    changed["replaced"] = former.slug
+    return changed.urlencode()
+
+
 class PeerForm(QueryForm):
-    """The peer page: an authority (default Hampshire) and, optionally, one theme."""
+    """The peer page: an authority (default Hampshire; current ones only, a former one is sent
+    to its successor with `replaced` naming it) and, optionally, one theme."""
 
     DEFAULTS = {"authority": DEFAULT_AUTHORITY}
 
     authority = forms.ModelChoiceField(
-        queryset=LocalAuthority.objects.all(),
+        queryset=LocalAuthority.objects.current(),
         to_field_name="slug",
         label="Authority",
         widget=QuickSelect,
+        error_messages={
+            "invalid_choice": "Select a valid choice: an authority that exists today (a former "
+            "one is shown through its successors)."
+        },
+    )
+    replaced = forms.ModelChoiceField(
+        queryset=LocalAuthority.objects.exclude(existed_until=None),
+        to_field_name="slug",
+        required=False,
+        widget=forms.HiddenInput,
     )
     theme = forms.ChoiceField(
         choices=[("", "Every theme"), *Theme.choices],
@@ -90,7 +116,9 @@ class PeerForm(QueryForm):
         """The authority and theme chosen, for the page cache; None with errors."""
         if not self.is_valid():
             return None
-        return f"{self.cleaned_data['authority'].pk}:{self.cleaned_data['theme']}"
+        data = self.cleaned_data
+        replaced = data["replaced"] and data["replaced"].pk
+        return f"{data['authority'].pk}:{data['theme']}:{replaced}"
 
 
 class MapForm(PeerForm):
@@ -114,4 +142,5 @@ class MapForm(PeerForm):
         if not self.is_valid():
             return None
         data = self.cleaned_data
-        return f"{data['authority'].pk}:{data['theme']}:{data['region']}"
+        replaced = data["replaced"] and data["replaced"].pk
+        return f"{data['authority'].pk}:{data['theme']}:{data['region']}:{replaced}"

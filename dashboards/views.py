@@ -2,11 +2,12 @@
 renders it. Pages are cached and revalidated by `pagecache.dashboard_page`; who may read them is
 `middleware.LoginRequiredMiddleware`'s business."""
 
+import functools
 import io
 
 from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
@@ -19,7 +20,7 @@ from inspections.models import Judgement, SourceDocument
 from . import catalogue, charts, evidence, export, hexmap, peers, timeline
 from . import grid as grids
 from .filters import ExportFilter, JudgementFilter
-from .forms import MapForm, PeerForm
+from .forms import MapForm, PeerForm, successor_query
 from .pagecache import dashboard_page
 
 
@@ -122,10 +123,24 @@ def inspection_detail(request, pk):
     return render(request, "dashboards/inspection_detail.html", context)
 
 
+def to_successor(view):
+    """A page asked for a former authority opens its successor's, which says so."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        query = successor_query(request.GET)
+        if query is not None:
+            return redirect(f"{request.path}?{query}")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def peer_choice(request):
     return PeerForm(request.GET)
 
 
+@to_successor
 @dashboard_page(peer_choice)
 def peer_position(request, form):
     context = {"form": form, "sections": [], "chart_data": []}
@@ -141,6 +156,7 @@ def map_choice(request):
     return MapForm(request.GET)
 
 
+@to_successor
 @dashboard_page(map_choice)
 def england_map(request, form):
     context = {"form": form, "chart_data": []}

@@ -2,6 +2,7 @@
 distribution of a group's latest grades, England by year, and the page that shows them."""
 
 import json
+import re
 from datetime import date
 from html.parser import HTMLParser
 from types import SimpleNamespace
@@ -293,3 +294,25 @@ def test_region_and_england_count_only_todays_authorities(client, db):
         "0 (0%)", "1 (100%)", "0 (0%)", "0 (0%)", str(region - 1), str(region)
     ]  # fmt: skip
     assert columns["England"][1::4] == ["1 (100%)", str(england)]
+
+
+@pytest.mark.parametrize("path", ["/peers/", "/map/"])
+def test_the_pickers_offer_current_authorities_and_a_former_one_opens_its_successor(
+    client, poole, bcp, path
+):
+    page = client.get(path, {"authority": "hampshire"}).content.decode()
+    assert 'value="bournemouth-christchurch-and-poole"' in page
+    assert 'value="poole"' not in page and 'value="dorset-county-council"' not in page
+    response = client.get(path, {"authority": "poole", "theme": "overall"})
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"{path}?authority=bournemouth-christchurch-and-poole&theme=overall&replaced=poole"
+    )
+    page = client.get(response["Location"])
+    assert page.context["authority"] == bcp
+    note = re.sub(r"\s+", " ", page.content.decode())
+    assert "Poole no longer exists (to 31 Mar 2019): showing its successor, Bournemouth" in note
+    # A former authority split between two successors is not picked for the reader.
+    split = client.get(path, {"authority": "northamptonshire"})
+    assert split.status_code == 200
+    assert "an authority that exists today" in split.content.decode()

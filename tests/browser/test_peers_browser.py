@@ -64,8 +64,10 @@ def test_compare_and_authority_pages_link_to_the_peer_page(page, live_server, de
     page.wait_for_url("**/peers/?authority=southampton")
     page.goto(f"{live_server.url}/authorities/poole/")
     page.get_by_role("link", name="Where it stands among its neighbours").click()
-    page.wait_for_url("**/peers/?authority=poole")
-    assert page.locator("h1").inner_text() == "Where Poole stands"
+    # Poole no longer exists: its successor's page, which says so.
+    page.wait_for_url("**/peers/?authority=bournemouth-christchurch-and-poole&replaced=poole")
+    assert page.locator("h1").inner_text() == ("Where Bournemouth, Christchurch and Poole stands")
+    assert "Poole no longer exists" in page.locator(".note.replaced").inner_text()
 
 
 def test_axe_finds_no_accessibility_violations_on_the_peer_page(page, live_server, demo_data):
