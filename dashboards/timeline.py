@@ -23,6 +23,7 @@ def _histories(judgements):
         .order_by("-history_date", "-history_id")
     )
     for record in records:
+        record.from_demo_data = record.history_change_reason == Judgement.DEMO_DATA_REASON
         history[record.id].append(record)
     for j in judgements:
         j.history_rows = history[j.pk]

@@ -381,7 +381,8 @@ def _store(result: ReadResult) -> Outcome:
     stays with its inspection while the new reading names the same authority and framework, and
     otherwise moves to the inspection that reading matches (the one it leaves is flagged). Its
     judgements are stored by `_store_judgements`; the inspection's details by
-    `Inspection.merge_reading`, which replaces metadata the document alone supplied.
+    `Inspection.merge_reading`, which replaces metadata the document alone supplied. The demo
+    data of an inspection a document now covers is dropped (`Inspection.drop_demo_data`).
     """
     parsed = result.parsed
     outcome = Outcome(status=INGESTED)
@@ -407,6 +408,7 @@ def _store(result: ReadResult) -> Outcome:
     if parsed.not_judged:
         inspection.add_not_judged(parsed.not_judged)
     _store_judgements(outcome, inspection, document, parsed.judgements)
+    inspection.drop_demo_data()
     if reasons:
         inspection.flag(reasons)
     outcome.inspection = inspection

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from authorities.models import LocalAuthority
 
 from .. import frameworks as fw
-from .choices import AreaStatus, Framework
+from .choices import AreaStatus, DocumentKind, Framework
 from .staff_actions import StaffAction, save_by_staff
 
 
@@ -241,6 +241,19 @@ class Inspection(models.Model):
         kept (another source may print it)."""
         self.not_judged = sorted(set(self.not_judged) | set(areas))
         self.save(update_fields=["not_judged"])
+
+    @transaction.atomic
+    def drop_demo_data(self):
+        """Once a report or council paper of the inspection is stored, the demo data is no longer
+        its source: its demo document is deleted, unless something still names it (a judgement
+        the stored documents do not give or read otherwise, one staff corrected, a staff
+        action)."""
+        if not self.documents.exclude(kind=DocumentKind.DEMO_DATA).exists():
+            return
+        named = StaffAction.objects.filter(source_document__isnull=False)
+        self.documents.filter(kind=DocumentKind.DEMO_DATA, judgements__isnull=True).exclude(
+            pk__in=named.values("source_document")
+        ).delete()
 
     @transaction.atomic
     def flag(self, reasons, *, why="Flagged by the ingest"):

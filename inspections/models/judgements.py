@@ -97,6 +97,8 @@ class Judgement(models.Model):
     # removes it and flags a reading that differs.
     added_by_staff = models.BooleanField(default=False)
     history = HistoricalRecords()
+    # The history reason of a judgement `load_demo` wrote: the pages say where it came from.
+    DEMO_DATA_REASON = "From the project's demo data (public facts)"
 
     objects = JudgementQuerySet.as_manager()
 

@@ -50,7 +50,7 @@ class Command(BaseCommand):
 
     def _load_inspection(self, authority, framework, rows, content):
         first = rows[0]
-        inspection = Inspection.objects.create(
+        inspection = Inspection(
             authority=authority,
             framework=framework,
             start_date=_date(first["inspection_start"]),
@@ -58,6 +58,8 @@ class Command(BaseCommand):
             published=_date(first["published"]),
             lead_inspector=first["lead_inspector"],
         )
+        inspection._change_reason = Judgement.DEMO_DATA_REASON
+        inspection.save()
         identity = f"{authority.la_code}/{framework}/{first['inspection_start']}".encode()
         document = SourceDocument.objects.create(
             inspection=inspection,
@@ -68,7 +70,7 @@ class Command(BaseCommand):
         )
         for row in rows:
             grade_words = fw.GRADE_NAMES[row["grade"]]
-            Judgement.objects.create(
+            judgement = Judgement(
                 inspection=inspection,
                 area=row["area"],
                 label=row["label"],
@@ -79,3 +81,5 @@ class Command(BaseCommand):
                 page=int(row["page"]) if row["page"] else None,
                 evidence_text=f"{row['label']}: {grade_words} ({row['source']})",
             )
+            judgement._change_reason = Judgement.DEMO_DATA_REASON
+            judgement.save()
