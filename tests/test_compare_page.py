@@ -7,6 +7,7 @@ import json
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from authorities.models import LocalAuthority
@@ -72,7 +73,7 @@ def test_neighbours_draw_the_centre_in_colour_and_the_neighbours_in_grey(
     assert hampshire_trace["line"]["color"] == chart_figure.COLOURS[0]
     greys = [t for t in figure["data"] if t["line"]["color"] == chart_figure.BACKGROUND["colour"]]
     # Each grey line still names its authority when hovered.
-    named = {t["customdata"][0][0] for t in greys if t.get("customdata")}
+    named = {point[0] for t in greys for point in t.get("customdata", []) if point}
     assert named == {a.name for a in hampshire_and_neighbours[1:]}
     # The coloured line is drawn last, over the grey ones.
     assert figure["data"][-2]["name"] == "Hampshire"
@@ -94,6 +95,29 @@ def test_a_region_draws_every_line_grey_and_names_none_before_the_charts(client,
     assert "<details>" in page[key:]
     assert all(a.get_absolute_url() in page[key:] for a in south_east)
     assert f"The {len(south_east)} lines are drawn in grey" in page
+
+
+def _every_authority(client):
+    cache.clear()  # the data version moves on commit, which a test's transaction never makes
+    return _figures(client.get("/", {"group": ""}))
+
+
+def test_every_authority_draws_a_few_traces_a_chart_however_many_authorities(client, authorities):
+    """The grey lines are one trace (and their "Not judged" markers another), not one per
+    authority: with every authority a chart has as many traces as with a handful."""
+    current = list(authorities.filter(existed_until=None).order_by("name"))
+    _inspected(current[: chart_figure.MANY_LINES + 1])
+    make_inspection(current[0], framework="SIF", start_date=date(2016, 5, 9))  # a "Not judged"
+    few = {theme: len(c["figure"]["data"]) for theme, c in _every_authority(client).items()}
+    _inspected(current[chart_figure.MANY_LINES + 1 :])
+    figures = _every_authority(client)
+    assert {theme: len(c["figure"]["data"]) for theme, c in figures.items()} == few
+    figure = figures["overall"]["figure"]
+    assert max(few.values()) <= 3  # grey lines, their "Not judged" markers, the legend's entry
+    # Every authority is still named on hover, on its own segment of the one grey line.
+    grey = figure["data"][0]
+    assert {point[0] for point in grey["customdata"] if point} == {a.name for a in current}
+    assert grey["y"].count(None) >= len(current)
 
 
 def test_the_charts_come_first_and_few_lines_are_listed_after_them(client, hampshire, southampton):
