@@ -91,8 +91,9 @@ PHASES = [
 ]
 
 
-def build_dataset(seed=2009):
-    """Every authority, then its inspections and judgements in bulk; returns their counts."""
+def build_dataset(seed=2009, years=FRAMEWORK_YEARS):
+    """Every authority, then its inspections and judgements in bulk; returns their counts.
+    `years` is [(framework, first year, last year, mean inspections per authority)]."""
     import io
 
     from django.core.management import call_command
@@ -106,7 +107,7 @@ def build_dataset(seed=2009):
     rng = random.Random(seed)
     inspections = []
     for authority in LocalAuthority.objects.all():
-        for framework, first, last, mean in FRAMEWORK_YEARS:
+        for framework, first, last, mean in years:
             count = int(mean) + (rng.random() < mean % 1)
             starts = {
                 date(rng.randint(first, last), rng.randint(1, 12), rng.randint(1, 28))
