@@ -7,11 +7,13 @@ joins labelled. `theme_entries()` makes the rows of a theme's table (in date ord
 lists them `newest_first()`): one per judgement on the theme, and one per graded inspection that
 has none, carrying the reason (a framework that did not judge the theme, a judgement printed as
 not judged, or one not found). `chart_figure.theme_figure()` draws exactly those rows, so the
-chart and the table beside it cannot disagree. `compare_page()` puts them together.
+chart and the table beside it cannot disagree. With more lines than colours, `latest_rows()`
+cuts each table to every line's latest grade (the chart and the CSV keep every inspection).
+`compare_page()` puts them together.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -173,6 +175,9 @@ def compare_page(filterset, found):
     shown = sorted(authorities.values(), key=lambda a: a.name)
     description = filterset.describe()
     subtitle = "Ofsted grades by inspection date: " + description
+    many_lines = len(lines) > MANY_LINES
+    focus = filterset.focus()
+    focus_owner = owner_of.get(focus.pk) if focus else None
     chart_list, figures = [], []
     for theme in filterset.themes():
         entries = theme_entries(theme, rows, inspections, owner_of, authorities)
@@ -187,6 +192,8 @@ def compare_page(filterset, found):
             }
         )
         newest = newest_first(entries)
+        if many_lines:
+            newest = latest_rows(entries, focus_owner)
         not_loaded = found.for_theme(theme).not_loaded
         chart_list.append(
             {
@@ -194,7 +201,8 @@ def compare_page(filterset, found):
                 "theme": theme,
                 "title": fw.THEMES[theme],
                 "entries": newest,
-                "judged": sum(not e.is_gap for e in entries),
+                "judged": sum(not e.is_gap for e in newest),
+                "latest_of": len({e.owner.pk for e in newest}) if many_lines else None,
                 "notes": gap_notes(newest),
                 "not_loaded": [(a, not_loaded[a.pk]) for a in shown if a.pk in not_loaded],
                 "csv_query": filterset.query(theme=theme),
@@ -203,8 +211,8 @@ def compare_page(filterset, found):
     return {
         "description": description,
         # Many lines: their list moves below the charts, folded, out of the reader's way.
-        "many_lines": len(lines) > MANY_LINES,
-        "focus": filterset.focus(),
+        "many_lines": many_lines,
+        "focus": focus,
         "charts": chart_list,
         "chart_data": figures,
         "lines": lines,
@@ -274,6 +282,23 @@ def newest_first(entries):
     return sorted(
         entries, key=lambda e: (-(e.date or date.min).toordinal(), e.authority.name, e.is_gap)
     )
+
+
+def latest_rows(entries, focus_owner=None):
+    """A theme's table when the page draws many lines: each line's latest inspection graded on
+    the theme (every row of it), or, with none graded, its latest "Not judged" one; the focus's
+    line first, then the others newest first. The notes are renumbered in that order."""
+    newest = newest_first(entries)
+    latest = {}
+    for e in newest:
+        kept = latest.get(e.owner.pk)
+        if kept is None or (kept.is_gap and not e.is_gap):
+            latest[e.owner.pk] = e
+    chosen = {(pk, e.inspection.pk) for pk, e in latest.items()}
+    rows = [e for e in newest if (e.owner.pk, e.inspection.pk) in chosen]
+    rows.sort(key=lambda e: e.owner.pk != focus_owner)  # stable: newest first after the focus
+    notes = gap_notes(rows)
+    return [replace(e, note_number=notes.index(e.note) + 1) if e.is_gap else e for e in rows]
 
 
 def gap_notes(entries):

@@ -254,3 +254,40 @@ def test_a_long_subtitle_wraps_on_the_desktop_chart_and_the_plot_moves_down():
         compact["margin.t"]
         == chart_figure.TOP_MARGIN_PX + chart_figure.COMPACT_LINE_PX * (phone_lines - 1) + 14
     )
+
+
+def test_with_many_lines_each_table_lists_each_authoritys_latest_grade_and_says_so(
+    client, authorities
+):
+    """Every authority: a theme's table lists each authority's latest inspection only, says so
+    and links the page's CSV; the chart keeps every inspection. Few lines: every inspection."""
+    current = list(authorities.filter(existed_until=None).order_by("name"))
+    assert len(current) > chart_figure.MANY_LINES
+    _inspected(current, start=date(2019, 4, 29), grade="good")
+    _inspected(current[:3], start=date(2023, 6, 5), grade="outstanding")
+    cache.clear()
+    response = client.get("/", {"group": ""})
+    page = response.content.decode()
+    for chart in response.context["charts"]:
+        names = [e.authority.name for e in chart["entries"]]
+        assert len(names) == len(set(names)) == len(current)
+        assert chart["latest_of"] == len(current)
+    chart = next(c for c in response.context["charts"] if c["theme"] == "overall")
+    assert [e.date for e in chart["entries"]][:3] == [date(2023, 6, 5)] * 3
+    assert f"Latest grade of each of the {len(current)} authorities" in page
+    assert 'every inspection is in the <a href="/export.csv?group=' in page
+    # The chart still draws both inspections of the three inspected twice.
+    grey = _figures(response)["overall"]["figure"]["data"][0]
+    assert len([x for x in grey["x"] if x]) == len(current) + 3
+
+    # An authority the page is for (the first named) leads each table, the rest newest first.
+    named = [current[5], *current[:5], *current[6:]]
+    response = client.get("/", {"authority": [a.slug for a in named]})
+    chart = next(c for c in response.context["charts"] if c["theme"] == "overall")
+    assert [e.authority for e in chart["entries"][:4]] == [current[5], *current[:3]]
+
+    few = current[:2]
+    response = client.get("/", {"authority": [a.slug for a in few]})
+    chart = next(c for c in response.context["charts"] if c["theme"] == "overall")
+    assert len(chart["entries"]) == 4 and chart["latest_of"] is None
+    assert "Latest grade of each" not in response.content.decode()
