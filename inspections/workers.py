@@ -71,6 +71,7 @@ class Readers:
                 deadlines = [w.deadline for w in busy if w.deadline is not None]
                 timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
                 wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
+                done = []
                 for worker in list(busy):
                     answer = worker.answer()
                     if answer is None:
@@ -79,7 +80,14 @@ class Readers:
                     path, worker.path = worker.path, None
                     if worker.lost:
                         self._forget(worker)
-                    yield path, *answer
+                    done.append((path, *answer))
+                # The next documents go out before the caller stores these, so no worker waits
+                # on the database.
+                while pending and len(busy) < self.jobs:
+                    worker = self._idle_worker()
+                    worker.give(*pending.pop(0), self.seconds)
+                    busy.append(worker)
+                yield from done
         finally:
             for worker in busy:  # abandoned mid-read (an error in the caller): not reusable
                 worker.kill()
