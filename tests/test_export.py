@@ -251,8 +251,9 @@ def test_latest_csv_has_one_row_per_authority_and_theme_by_the_peer_pages_rule(
     make_judgement(poole_slac, area="safeguarding.overall_effectiveness", grade="adequate")
     query = {"group": "hampshire-and-peers", "theme": "help_and_protection", "latest": "1"}
     response = client.get("/export.csv", query)
-    assert "ofsted-latest-grades_hampshire-and-peers_help-and-protection_" in (
-        response["Content-Disposition"]
+    assert (
+        "ofsted-latest-grades_hampshire-and-peers_help-and-protection_"
+        in (response["Content-Disposition"])
     )
     rows = _csv(response)
     assert rows[0] == LATEST_COLUMNS
@@ -282,19 +283,23 @@ def test_latest_csv_has_one_row_per_authority_and_theme_by_the_peer_pages_rule(
 
     overall = _named(client.get("/export.csv", {**query, "theme": "overall"}))
     hampshire_row = next(r for r in overall if r["authority"] == "Hampshire")
-    assert hampshire_row | {
-        "grade": "requires_improvement",
-        "grade_words": "Requires improvement to be good",
-        "inspection_start": "2019-04-29",
-        "inspection_end": "2019-05-03",
-        "lead_inspector": "Karen Wareing",
-        "graded_la_code": "850",
-        "region": "South East",
-        "gss_code": hampshire.gss_code,
-        "statistical_neighbour_model": "current",
-        "evidence_url": f"http://testserver/documents/{document.pk}/#page=3",
-        "inspection_url": f"http://testserver/inspections/{new.pk}/",
-    } == hampshire_row
+    assert (
+        hampshire_row
+        | {
+            "grade": "requires_improvement",
+            "grade_words": "Requires improvement to be good",
+            "inspection_start": "2019-04-29",
+            "inspection_end": "2019-05-03",
+            "lead_inspector": "Karen Wareing",
+            "graded_la_code": "850",
+            "region": "South East",
+            "gss_code": hampshire.gss_code,
+            "statistical_neighbour_model": "current",
+            "evidence_url": f"http://testserver/documents/{document.pk}/#page=3",
+            "inspection_url": f"http://testserver/inspections/{new.pk}/",
+        }
+        == hampshire_row
+    )
     neighbours = hampshire.neighbour_links.filter(model_version="current").order_by("rank")
     assert hampshire_row["statistical_neighbours"].split() == [
         n.neighbour.la_code for n in neighbours
@@ -348,9 +353,9 @@ def test_the_map_offers_the_latest_grades_of_its_theme_and_region(client, hampsh
     assert sorted(r["authority"] for r in rows) == sorted(r.authority.name for r in shown)
     assert {r["theme"] for r in rows} == {"help_and_protection"}
     graded = {r.authority.name: r.latest.grade for r in shown if r.latest}
-    assert {r["authority"]: r["grade"] for r in rows if r["grade"]} == graded == {
-        "Hampshire": "good"
-    }
+    assert (
+        {r["authority"]: r["grade"] for r in rows if r["grade"]} == graded == {"Hampshire": "good"}
+    )
 
 
 def test_the_peer_page_offers_the_latest_grades_of_the_neighbours_region_and_england(
