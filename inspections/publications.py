@@ -81,10 +81,6 @@ class PublicationQuerySet(models.QuerySet):
     def graded(self):
         return self.filter(kind=PublicationKind.GRADED_INSPECTION)
 
-    def not_loaded(self):
-        """Entries whose report is not stored here (not fetched, refused or failed)."""
-        return self.exclude(state=PublicationState.STORED)
-
     def newest_graded(self):
         """{authority id: its newest graded entry}. One query."""
         newest = {}
@@ -273,12 +269,3 @@ class CatalogueCheck(models.Model):
 
     def __str__(self):
         return f"{self.authority}: checked {self.checked_at:%d %b %Y}"
-
-    @classmethod
-    def currency(cls):
-        """(the oldest check of a current authority, the newest) or (None, None): how current
-        the catalogue is, for the pages' "Ofsted's list checked" line."""
-        found = cls.objects.filter(authority__existed_until__isnull=True).aggregate(
-            oldest=models.Min("checked_at"), newest=models.Max("checked_at")
-        )
-        return found["oldest"], found["newest"]
