@@ -2,7 +2,6 @@
 source documents or authorities; CSRF is enforced."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
@@ -20,10 +19,8 @@ def _url(name, *args):
     return reverse(f"admin:inspections_{name}", args=args)
 
 
-def test_grade_editors_group_holds_the_change_permissions(db):
-    group = Group.objects.get(name="Grade editors")
-
-    codenames = set(group.permissions.values_list("codename", flat=True))
+def test_grade_editors_group_holds_the_change_permissions(grade_editors):
+    codenames = set(grade_editors.permissions.values_list("codename", flat=True))
 
     assert {"change_judgement", "change_inspection"} <= codenames
     assert not {"add_judgement", "delete_judgement", "delete_inspection"} & codenames

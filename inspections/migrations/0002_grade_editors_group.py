@@ -1,38 +1,24 @@
-"""The "Grade editors" group: staff in it correct grades and inspection metadata in the admin.
-
-Permissions are normally created after migrate (post_migrate), so on a fresh database they do not
-exist yet; they are created here with the names Django would give them, and Django then finds them.
-"""
+"""The "Grade editors" group: staff in it correct grades and inspection metadata in the admin."""
 
 from django.db import migrations
 
-GROUP = "Grade editors"
-PERMISSIONS = {
-    # (model, verbose name): actions
-    ("judgement", "judgement"): ["view", "change"],
-    ("inspection", "inspection"): ["view", "change"],
-    ("sourcedocument", "source document"): ["view"],
-}
+from inspections import grade_editors
+
+CODENAMES = [
+    "view_judgement",
+    "change_judgement",
+    "view_inspection",
+    "change_inspection",
+    "view_sourcedocument",
+]
 
 
 def create_group(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Permission = apps.get_model("auth", "Permission")
-    Group = apps.get_model("auth", "Group")
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    for (model, verbose_name), actions in PERMISSIONS.items():
-        content_type, _ = ContentType.objects.get_or_create(app_label="inspections", model=model)
-        for action in actions:
-            permission, _ = Permission.objects.get_or_create(
-                content_type=content_type,
-                codename=f"{action}_{model}",
-                defaults={"name": f"Can {action} {verbose_name}"},
-            )
-            group.permissions.add(permission)
+    grade_editors.grant(apps, CODENAMES)
 
 
 def delete_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
+    apps.get_model("auth", "Group").objects.filter(name=grade_editors.GROUP).delete()
 
 
 class Migration(migrations.Migration):

@@ -2,33 +2,16 @@
 
 from django.db import migrations, models
 
-GROUP = "Grade editors"
-PLACE = "place_sourcedocument"
+from inspections import grade_editors
 
 
 def grant(apps, schema_editor):
-    # Editors place unplaced documents. As in 0002, the permission is created with the name
-    # Django would give it, since on a fresh database post_migrate has not made it yet.
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Permission = apps.get_model("auth", "Permission")
-    Group = apps.get_model("auth", "Group")
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    content_type, _ = ContentType.objects.get_or_create(
-        app_label="inspections", model="sourcedocument"
-    )
-    permission, _ = Permission.objects.get_or_create(
-        content_type=content_type,
-        codename=PLACE,
-        defaults={"name": "Can place an unplaced document"},
-    )
-    group.permissions.add(permission)
+    # Editors place unplaced documents.
+    grade_editors.grant(apps, ["place_sourcedocument"])
 
 
 def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    group = Group.objects.filter(name=GROUP).first()
-    if group:
-        group.permissions.remove(*group.permissions.filter(codename=PLACE))
+    grade_editors.revoke(apps, ["place_sourcedocument"])
 
 
 class Migration(migrations.Migration):
