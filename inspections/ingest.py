@@ -1,27 +1,19 @@
-"""Reading inspection documents and storing what they say.
+"""Storing what a document says: the ingest's database side.
 
-`read_document(path, authorities)` runs in worker processes: it hashes, extracts and parses one
-file and returns a `ReadResult` (never raises for bad input; the reason is in `result.reason`).
-`store(result)` runs in the main process inside one transaction per document: it joins the
-document to its inspection (one inspection, many sources), fills what the inspection lacks, flags
-disagreements instead of resolving them by order, and never writes over a staff correction.
-Storing a document already stored (the same SHA-256) is a reparse: its row is updated in place
-and the judgements it is the source of are read again (see `store`). The file itself is kept in
-Django's default storage under its content hash (see `keep_file`). A document no authority
-could be named for is stored unplaced, with its reading, until an editor places it (`place`).
+`store(result)` runs in the main process, inside one transaction per document, on the
+`ReadResult` a worker read (`inspections.reading`): it joins the document to its inspection (one
+inspection, many sources), fills what the inspection lacks, flags disagreements instead of
+resolving them by order, and never writes over a staff correction. Storing a document already
+stored (the same SHA-256) is a reparse: its row is updated in place and the judgements it is the
+source of are read again (see `store`). The file itself is kept under its content hash
+(`inspections.kept_files`). A document no authority could be named for is stored unplaced, with
+its reading, until an editor places it (`place`).
 """
 
-import hashlib
-import os
 import re
-import stat
-import tempfile
-import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from django.conf import settings
-from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
@@ -29,50 +21,15 @@ from django.utils import timezone
 
 from authorities.models import LocalAuthority
 
+from .kept_files import keep_file
 from .models import Inspection, Judgement, SourceDocument, grade_in_words
-from .parsing import (
-    NOT_A_REPORT,
-    NotAReport,
-    ParsedDocument,
-    ParseError,
-    authority_aliases,
-    authority_reason,
-    parse_document,
-)
-from .pdf import PdfError, extract_pages
+from .parsing import ParsedDocument, authority_aliases, authority_reason
 from .publications import Publication
+from .reading import INGESTED, UNPLACED, ReadResult
 
-SUFFIXES = (".pdf", ".txt")
 FOLDER_URN_RE = re.compile(r"^(\d{5,8})_")
-WORD_RE = re.compile(r"[a-z0-9]+")
-SHINGLE_WORDS = 8
-# Keep one shingle hash in 8 (chosen by value, so two copies of a text keep the same ones).
-FINGERPRINT_SAMPLE = 8
-FINGERPRINT_MAX = 2000
 # Two documents are one report when half the smaller one's sampled word runs are in the other.
 SAME_TEXT_OVERLAP = 0.5
-
-INGESTED, UNCHANGED, REFUSED, FAILED = "ingested", "unchanged", "refused", "failed"
-UNPLACED = "unplaced"  # stored without an inspection: no authority could be named
-
-
-@dataclass
-class ReadResult:
-    path: str
-    sha256: str
-    size: int
-    pages: int | None = None
-    parsed: ParsedDocument | None = None
-    fingerprint: list[int] = field(default_factory=list)
-    status: str = INGESTED
-    reason: str = ""
-    # Refused because the file is not a report at all (an empty file, a saved web page), as
-    # opposed to a report that could not be read or placed.
-    not_a_report: bool = False
-
-    @property
-    def file_name(self):
-        return Path(self.path).name
 
 
 @dataclass
@@ -98,37 +55,9 @@ class Outcome:
     publication: Publication | None = None
 
 
-class NotARegularFile(OSError):
-    """A FIFO, device or socket given as a document: reading it could wait for ever."""
-
-
-def find_documents(paths):
-    """Every .pdf and .txt under the given files or folders, sorted, each once. In a folder only
-    regular files are found (a FIFO or device there is passed over); a path named on its own is
-    returned whatever it is, for `sha256_of` to refuse."""
-    found = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            found += [p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES]
-        else:
-            found.append(path)
-    return sorted(set(found))
-
-
-def sha256_of(path):
-    """The file's SHA-256; raises NotARegularFile, without waiting, for anything but a regular
-    file (opening a FIFO for reading would wait for a writer, and a device never ends)."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    with open(fd, "rb") as f:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            what = "a FIFO" if stat.S_ISFIFO(mode) else "a device or socket"
-            raise NotARegularFile(f"{path}: not a regular file ({what})")
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
-
 def authority_names():
-    """The name-to-code mapping the parser matches authorities with, from the database."""
+    """The name-to-code mapping the parser matches authorities with, from the database: read
+    in the main process and handed to each worker's `read_document`."""
     rows = LocalAuthority.objects.values("la_code", "name", "aliases")
     return authority_aliases(
         {"la_code": r["la_code"], "name": r["name"], "aliases": "; ".join(r["aliases"])}
@@ -136,148 +65,10 @@ def authority_names():
     )
 
 
-def text_fingerprint(pages):
-    """A sample of hashed 8-word runs: the same for two copies of a report in any layout."""
-    words = WORD_RE.findall(" ".join(pages).lower())
-    hashes = {
-        zlib.crc32(" ".join(words[i : i + SHINGLE_WORDS]).encode())
-        for i in range(max(0, len(words) - SHINGLE_WORDS + 1))
-    }
-    return sorted(h for h in hashes if h % FINGERPRINT_SAMPLE == 0)[:FINGERPRINT_MAX]
-
-
-def read_text(path):
-    data = Path(path).read_bytes()
-    if not data.strip():
-        raise NotAReport(f"{path}: the file is empty")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ParseError(f"{path}: the text is UTF-16; convert it to UTF-8 and ingest it again")
-    if b"\x00" in data:
-        raise NotAReport(f"{path}: not a text file (it holds binary data)")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ParseError(
-            f"{path}: the text is not UTF-8 (undecodable byte 0x{data[e.start]:02x} at offset "
-            f"{e.start}); convert it to UTF-8 and ingest it again"
-        ) from e
-
-
-def read_document(path, authorities, sha256=None, size=None):
-    """Extract and parse one file. Bad input comes back as status 'refused' with its reason."""
-    path = str(path)
-    result = ReadResult(path=path, sha256=sha256 or sha256_of(path), size=size or 0)
-    try:
-        if not result.size:
-            result.size = Path(path).stat().st_size
-        if path.lower().endswith(".pdf"):
-            try:
-                pages = extract_pages(path)
-            except RecursionError as e:  # pdfminer resolves nested objects recursively
-                raise PdfError(f"{path}: corrupt PDF (objects nested too deep to read)") from e
-            result.pages = len(pages)
-        else:
-            pages = [read_text(path)]
-        result.parsed = parse_document(
-            pages, source=path, paged=result.pages is not None, authorities=authorities
-        )
-        result.fingerprint = text_fingerprint(pages)
-        if result.parsed.kind == NOT_A_REPORT:
-            result.status, result.reason = REFUSED, f"{path}: not an inspection report"
-            result.not_a_report = True
-        elif result.parsed.authority_code is None:
-            # A report all the same: kept, unplaced, for an editor to name its authority.
-            result.status = UNPLACED
-            why = (
-                f"it names {result.parsed.authority_as_printed!r}, which more than one "
-                "authority may be"
-                if result.parsed.authority_candidates
-                else "no authority found in its title block or running headers"
-            )
-            result.reason = f"{path}: {why}; stored unplaced for an editor to place"
-    except (ParseError, PdfError) as e:
-        result.status, result.reason = REFUSED, _with_path(path, str(e))
-        result.not_a_report = isinstance(e, NotAReport)
-    except OSError as e:
-        result.status, result.reason = REFUSED, f"{path}: cannot read the file ({e.strerror})"
-    except MemoryError:  # past the worker's cap (workers.py): a decompression bomb, say
-        result.status = REFUSED
-        result.reason = (
-            f"{path}: reading it needed more than {settings.INGEST_WORKER_MEMORY_MB} MB of memory "
-            "(INGEST_WORKER_MEMORY_MB)"
-        )
-    except Exception as e:  # a parser bug must not stop the run: report it for this file only
-        result.status, result.reason = FAILED, f"{path}: unexpected error {type(e).__name__}: {e}"
-    return result
-
-
-def _with_path(path, message):
-    return message if message.startswith(path) else f"{path}: {message}"
-
-
 def folder_urn(path):
     """An Ofsted URN from a download folder named like '80472_hampshire', or None."""
     match = FOLDER_URN_RE.match(Path(path).parent.name)
     return match.group(1) if match else None
-
-
-def document_file_name(sha256, path):
-    """Where a document's file is kept: named by its content, so the same bytes are kept once."""
-    return f"documents/{sha256}{Path(path).suffix.lower()}"
-
-
-def keep_file(document, path, written):
-    """Put the document's file in the default storage unless it is there already, whole, and
-    point the row at it. A file already under its name is used only if its bytes are the
-    document's (size, then SHA-256): one a crash or a full disk cut short is written again, so a
-    reparse repairs it. A name this call created is appended to `written`, so that `store` can
-    take the file back if the row is not stored."""
-    name = document_file_name(document.sha256, path)
-    existed = default_storage.exists(name)
-    if not (existed and _holds(name, document.sha256, os.path.getsize(path))):
-        _write_whole(name, path)
-        if not existed:
-            written.append(name)
-    if document.file.name != name:
-        document.file.name = name
-        document.save(update_fields=["file"])
-
-
-def _holds(name, sha256, size):
-    """Whether the stored file `name` holds exactly the bytes hashing to sha256."""
-    if default_storage.size(name) != size:
-        return False
-    with default_storage.open(name, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest() == sha256
-
-
-def _write_whole(name, path):
-    """Store the file at `path` as `name`, replacing what is there, so that `name` is never seen
-    half written. On a local folder the bytes go to a temporary file beside it, synced, then
-    renamed over `name` (atomic); a remote storage (S3) stores one upload whole or not at all."""
-    try:
-        target = Path(default_storage.path(name))
-    except NotImplementedError:  # no local path: a remote storage
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        with open(path, "rb") as f:
-            saved = default_storage.save(name, File(f))
-        if saved != name:  # another ingest stored the same bytes meanwhile: keep one copy
-            default_storage.delete(saved)
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, partial = tempfile.mkstemp(dir=target.parent, prefix=".partial-", suffix=target.suffix)
-    try:
-        with open(fd, "wb") as out, open(path, "rb") as f:
-            while chunk := f.read(1 << 20):
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(partial, getattr(default_storage, "file_permissions_mode", None) or 0o644)
-        os.replace(partial, target)
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
 
 
 def store(result: ReadResult) -> Outcome:

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from inspections import frameworks as fw
-from inspections import ingest
+from inspections import reading
 from inspections.models import Inspection, Judgement, SourceDocument
 from tests.reports import ilacs_report, run_ingest
 
@@ -117,7 +117,7 @@ def test_export_names_each_action_by_document_hash_and_area_with_who_when_and_wh
     ]
     assert "Exported 6 staff actions" in out
     first = actions[0]
-    assert first["document_sha256"] == ingest.sha256_of(reports / "southampton.txt")
+    assert first["document_sha256"] == reading.sha256_of(reports / "southampton.txt")
     assert first["document_name"] == "southampton.txt"
     assert (first["area"], first["grade"], first["parsed_grade"]) == (
         "overall_effectiveness",
@@ -130,7 +130,7 @@ def test_export_names_each_action_by_document_hash_and_area_with_who_when_and_wh
     assert "the report's body reads" in confirm["review_reason"]
     added = actions[4]
     assert (added["area"], added["grade"]) == ("overall_effectiveness", "good")
-    assert added["document_sha256"] == ingest.sha256_of(reports / "hampshire.txt")
+    assert added["document_sha256"] == reading.sha256_of(reports / "hampshire.txt")
     assert actions[5]["fields"] == {"lead_inspector": "Janet Smith", "start_date": "2024-05-14"}
 
 

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from dashboards.evidence import safe_file_name
-from inspections import ingest
+from inspections import ingest, kept_files, reading
 from inspections.models import Judgement, SourceDocument
 from tests.factories import make_document, make_inspection, make_judgement
 from tests.pdfs import text_pdf
@@ -71,8 +71,8 @@ def test_a_document_whose_store_fails_leaves_neither_row_nor_file(report, media_
         assert stored_files(media_root), "the file was written before the failure"
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(ingest, "keep_file", keep_then_fail)
-    result = ingest.read_document(report, ingest.authority_names())
+    monkeypatch.setattr(ingest, "keep_file", keep_then_fail)  # where `store` looks it up
+    result = reading.read_document(report, ingest.authority_names())
 
     with pytest.raises(RuntimeError):
         ingest.store(result)
@@ -82,7 +82,7 @@ def test_a_document_whose_store_fails_leaves_neither_row_nor_file(report, media_
 
 
 def test_a_file_left_by_an_earlier_rollback_is_used_not_copied(report, media_root):
-    name = ingest.document_file_name(ingest.sha256_of(report), report)
+    name = kept_files.document_file_name(reading.sha256_of(report), report)
     default_storage.save(name, ContentFile(report.read_bytes()))
 
     run_ingest(report, "--jobs", "1")

@@ -77,13 +77,13 @@ def test_a_source_printing_the_corrected_date_joins_too(report, staff_user, tmp_
 def test_reparse_keeps_a_corrected_date_and_flags_a_different_reading(
     report, staff_user, monkeypatch
 ):
-    from inspections import ingest
+    from inspections import reading
 
     inspection = Inspection.objects.get()
     inspection.correct(user=staff_user, reason="The letter says 7 May", start_date=date(2024, 5, 7))
-    parse = ingest.parse_document
+    parse = reading.parse_document
     monkeypatch.setattr(
-        ingest,
+        reading,
         "parse_document",
         lambda pages, **kw: parse([p.replace("6 May", "8 May") for p in pages], **kw),
     )

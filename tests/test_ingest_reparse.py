@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from inspections import ingest
+from inspections import reading
 from inspections.models import Inspection, Judgement, SourceDocument
 from tests.reports import ingested_report, run_ingest
 
@@ -24,13 +24,13 @@ def new_parser(monkeypatch):
     """Simulate a parser change: from now on, the parser reads `old` in the text as `new`."""
 
     def change(old, new):
-        parse = ingest.parse_document
+        parse = reading.parse_document
 
         def changed_parse(pages, **kwargs):
             assert any(old in page for page in pages)
             return parse([page.replace(old, new) for page in pages], **kwargs)
 
-        monkeypatch.setattr(ingest, "parse_document", changed_parse)
+        monkeypatch.setattr(reading, "parse_document", changed_parse)
 
     return change
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from inspections import ingest
+from inspections import reading
 from inspections.models import Inspection, Judgement, SourceDocument
 from tests.reports import ilacs_report, run_ingest
 
@@ -24,14 +24,14 @@ def slow(monkeypatch):
     """Make the workers take a while over one file (forked workers inherit the patch)."""
 
     def make_slow(name, seconds=1.5):
-        read = ingest.read_document
+        read = reading.read_document
 
         def slow_read(path, *args, **kwargs):
             if Path(path).name == name:
                 time.sleep(seconds)
             return read(path, *args, **kwargs)
 
-        monkeypatch.setattr(ingest, "read_document", slow_read)
+        monkeypatch.setattr(reading, "read_document", slow_read)
 
     return make_slow
 

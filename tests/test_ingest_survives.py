@@ -18,7 +18,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 
-from inspections import ingest
+from inspections import kept_files, reading
 from inspections.ingest_lock import ADVISORY_KEY, APPLICATION_NAME
 from inspections.models import ImportRun, SourceDocument
 from tests.pdfs import text_pdf
@@ -312,7 +312,7 @@ def kept(document):
 @pytest.mark.django_db
 def test_a_file_cut_short_under_the_documents_name_is_written_again(reports):
     source = reports / "hampshire-01.txt"
-    name = ingest.document_file_name(ingest.sha256_of(source), source)
+    name = kept_files.document_file_name(reading.sha256_of(source), source)
     Path(default_storage.path(name)).parent.mkdir(parents=True, exist_ok=True)
     Path(default_storage.path(name)).write_bytes(source.read_bytes()[:100])  # a crash mid-write
 
@@ -338,10 +338,10 @@ def test_reparse_repairs_a_kept_file_that_does_not_match(reports):
 KEEP_ONE_FILE = """
 import os, sys, types, django
 django.setup()
-from inspections import ingest
+from inspections import kept_files
 document = types.SimpleNamespace(sha256=sys.argv[2], file=types.SimpleNamespace(name=""))
 document.save = lambda **kwargs: None
-ingest.keep_file(document, sys.argv[1], [])
+kept_files.keep_file(document, sys.argv[1], [])
 """
 
 
@@ -349,7 +349,7 @@ def test_a_kept_file_killed_mid_write_is_never_seen_half_written(tmp_path, media
     source = tmp_path / "large.pdf"
     source.write_bytes(os.urandom(2**20) * 200)
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
-    name = Path(media_root) / ingest.document_file_name(digest, source)
+    name = Path(media_root) / kept_files.document_file_name(digest, source)
     child = subprocess.Popen(
         [sys.executable, "-c", KEEP_ONE_FILE, str(source), digest],
         cwd=ROOT,

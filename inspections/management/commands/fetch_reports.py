@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from authorities.models import LocalAuthority
-from inspections import ingest
+from inspections import ingest, reading
 from inspections.fetch import (
     FetchError,
     NotAPdf,
@@ -157,18 +157,18 @@ class Command(BaseCommand):
                 return
             self.counts["downloaded"] += 1
         entry.record(state=Publication.State.FETCHED)
-        sha256 = ingest.sha256_of(path)
+        sha256 = reading.sha256_of(path)
         document = SourceDocument.objects.filter(sha256=sha256).first()
         if document:
             self.counts["unchanged"] += 1
             entry.record(state=Publication.State.STORED, document=document)
             return
         result = self._read(path, sha256, entry.authority.ofsted_urn)
-        if result.status == ingest.INGESTED:
+        if result.status == reading.INGESTED:
             try:
                 outcome = ingest.store(result)
             except Exception as e:  # rolled back: this document only, the run goes on
-                result.status = ingest.FAILED
+                result.status = reading.FAILED
                 result.reason = f"{result.path}: not stored, {type(e).__name__}: {e}"
             else:
                 self.counts["stored"] += 1
@@ -186,7 +186,7 @@ class Command(BaseCommand):
         result, lost = self.readers.read_one(str(path), sha256)
         if lost:
             status, why = lost
-            result = ingest.ReadResult(
+            result = reading.ReadResult(
                 path=str(path),
                 sha256=sha256,
                 size=os.path.getsize(path),
@@ -198,11 +198,11 @@ class Command(BaseCommand):
             parsed is not None
             and parsed.authority_code is None
             and parsed.kind != "not_a_report"
-            and result.status != ingest.FAILED
+            and result.status != reading.FAILED
             and self.code_of_urn.get(urn)
         ):
             result.parsed = dataclasses.replace(parsed, authority_code=self.code_of_urn[urn])
-            result.status, result.reason = ingest.INGESTED, ""
+            result.status, result.reason = reading.INGESTED, ""
         return result
 
     def _record(self, entry, status, reason, *, path):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from authorities.models import LocalAuthority
-from inspections import ingest
+from inspections import ingest, reading
 from inspections.ingest_lock import one_ingest_at_a_time
 from inspections.models import ImportProblem, ImportRun, SourceDocument
 from inspections.workers import Readers
@@ -58,7 +58,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, paths, dry_run, **options):
-        files = ingest.find_documents(paths)
+        files = reading.find_documents(paths)
         missing = [str(p) for p in files if not p.exists()]
         if missing:
             raise CommandError(f"{missing[0]}: no such file or folder")
@@ -101,15 +101,15 @@ class Command(BaseCommand):
         hashes, self.copies = {}, {}
         for path in map(str, files):
             try:
-                hashes[path] = ingest.sha256_of(path)
+                hashes[path] = reading.sha256_of(path)
             except OSError as e:  # a FIFO or a device (NotARegularFile), or unreadable
-                reason = str(e) if isinstance(e, ingest.NotARegularFile) else e.strerror
+                reason = str(e) if isinstance(e, reading.NotARegularFile) else e.strerror
                 self._handle(
-                    ingest.ReadResult(
+                    reading.ReadResult(
                         path=path,
                         sha256="",
                         size=0,
-                        status=ingest.REFUSED,
+                        status=reading.REFUSED,
                         reason=reason if reason.startswith(path) else f"{path}: {reason}",
                     )
                 )
@@ -153,7 +153,7 @@ class Command(BaseCommand):
             for path, result, lost in readers.read((p, hashes[p]) for p in largest_first):
                 if lost:
                     status, why = lost
-                    result = ingest.ReadResult(
+                    result = reading.ReadResult(
                         path=path,
                         sha256=hashes[path],
                         size=os.path.getsize(path),
@@ -168,13 +168,13 @@ class Command(BaseCommand):
     def _handle(self, result):
         self.counts["read"] += 1
         outcome = None
-        if result.status in (ingest.INGESTED, ingest.UNPLACED) and not self.dry_run:
+        if result.status in (reading.INGESTED, reading.UNPLACED) and not self.dry_run:
             try:
                 outcome = ingest.store(result)
             except Exception as e:  # rolled back: this document only, the run goes on
-                result.status = ingest.FAILED
+                result.status = reading.FAILED
                 result.reason = f"{result.path}: not stored, {type(e).__name__}: {e}"
-        if result.status in (ingest.REFUSED, ingest.FAILED, ingest.UNPLACED):
+        if result.status in (reading.REFUSED, reading.FAILED, reading.UNPLACED):
             self.problems.append(result)
             self.stderr.write(result.reason)
         if outcome and outcome.inspection:
@@ -195,7 +195,7 @@ class Command(BaseCommand):
             line = _as_json(result, outcome, self.dry_run, self.authority_of)
             self.stdout.write(json.dumps(line, default=str))
         for path in self.copies.pop(result.path, []):
-            if result.status in (ingest.REFUSED, ingest.FAILED):
+            if result.status in (reading.REFUSED, reading.FAILED):
                 reason = result.reason.replace(result.path, path, 1)
                 self._handle(dataclasses.replace(result, path=path, reason=reason))
             else:
@@ -204,7 +204,7 @@ class Command(BaseCommand):
     def _report_unchanged(self, path, reason):
         self.counts["unchanged"] += 1
         if self.as_json:
-            line = {"path": path, "document": os.path.basename(path), "status": ingest.UNCHANGED}
+            line = {"path": path, "document": os.path.basename(path), "status": reading.UNCHANGED}
             line["reason"] = reason
             self.stdout.write(json.dumps(line))
 
@@ -213,9 +213,9 @@ class Command(BaseCommand):
         new = self.inspections["new"]
         updated = self.inspections["changed"] - new
         same = self.inspections["joined"] - updated - new
-        refused = [r for r in self.problems if r.status == ingest.REFUSED]
-        failed = [r for r in self.problems if r.status == ingest.FAILED]
-        unplaced = [r for r in self.problems if r.status == ingest.UNPLACED]
+        refused = [r for r in self.problems if r.status == reading.REFUSED]
+        failed = [r for r in self.problems if r.status == reading.FAILED]
+        unplaced = [r for r in self.problems if r.status == reading.UNPLACED]
         verb = "Parsed (dry run, nothing stored)" if self.dry_run else "Read"
         summary = (
             f"{verb} {total} documents ({c['unchanged']} unchanged, skipped); inspections "
@@ -270,7 +270,7 @@ def _user():
 
 
 def _read(path, sha256, authorities):
-    return ingest.read_document(path, authorities, sha256=sha256)
+    return reading.read_document(path, authorities, sha256=sha256)
 
 
 def _progress(total, stream):
@@ -289,7 +289,7 @@ def _as_json(result, outcome, dry_run, authority_of):
         "reason": result.reason or None,
     }
     parsed = result.parsed
-    if parsed is None or result.status in (ingest.REFUSED, ingest.FAILED):
+    if parsed is None or result.status in (reading.REFUSED, reading.FAILED):
         # A file refused before parsing holds nothing to ingest; only one that is no report at
         # all (empty, a saved web page) is "not_a_report": a report refused for any other
         # reason (encrypted, a scan, an unknown authority) is still a report.
