@@ -13,7 +13,7 @@ import textwrap
 
 from inspections import frameworks as fw
 
-from .chart_figure import COMPACT_CHARACTERS, COMPACT_LINE_PX
+from .chart_layout import COMPACT_CHARACTERS, COMPACT_LINE_PX
 from .figures import BAND_LOOK, SOURCE_LINES, base_layout, source_annotation, text
 
 UNGRADED = "none"
