@@ -16,11 +16,12 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from authorities.models import LocalAuthority
 from inspections import frameworks as fw
-from inspections.models import AreaStatus, SourceDocument
+from inspections.models import AreaStatus, Inspection, SourceDocument
 
 from . import export
 from .chart_figure import MANY_LINES, looks, theme_figure
@@ -167,8 +168,10 @@ def compare_page(filterset, found):
     """Everything the compare page draws for a valid filterset: one chart and table per theme
     in view, each with its CSV link. `found` is the catalogue (`catalogue.read()`)."""
     today = timezone.localdate()
-    rows = list(filterset.qs)
     inspections = list(filterset.inspections())
+    demo = Q(source_document__kind=SourceDocument.Kind.DEMO_DATA)
+    rows = list(filterset.qs.select_related(None).annotate(from_demo=demo))
+    share_inspections(rows, inspections)
     owner_of, continues, authorities, lines, joins, without = drawn_lines(
         filterset, rows, inspections
     )
@@ -179,8 +182,11 @@ def compare_page(filterset, found):
     focus = filterset.focus()
     focus_owner = owner_of.get(focus.pk) if focus else None
     chart_list, figures = [], []
+    by_theme = defaultdict(list)
+    for j in rows:
+        by_theme[j.theme].append(j)
     for theme in filterset.themes():
-        entries = theme_entries(theme, rows, inspections, owner_of, authorities)
+        entries = theme_entries(theme, by_theme[theme], inspections, owner_of, authorities)
         chart_id = f"chart-{theme}"
         figures.append(
             {
@@ -219,11 +225,20 @@ def compare_page(filterset, found):
         "without_inspections": without,
         "judgement_count": len(rows),
         # The demo note only when demo grades are what the page shows.
-        "shows_demo": any(
-            j.source_document and j.source_document.kind == SourceDocument.Kind.DEMO_DATA
-            for j in rows
-        ),
+        "shows_demo": any(j.from_demo for j in rows),
     }
+
+
+def share_inspections(judgements, inspections):
+    """Give each judgement its inspection from the graded `inspections` in view: one object
+    each, however many judgements share it (with every authority, 5,505 judgements share 510),
+    rather than one per judgement as a join would make."""
+    by_pk = {i.pk: i for i in inspections}
+    outside = {j.inspection_id for j in judgements} - by_pk.keys()
+    if outside:  # not expected (the view's filters apply to both), but never wrong
+        by_pk.update(Inspection.objects.select_related("authority").in_bulk(outside))
+    for j in judgements:
+        j.inspection = by_pk[j.inspection_id]
 
 
 def join_texts(joins):
@@ -254,14 +269,13 @@ def _gap_note(inspection, theme, themed_areas):
 
 
 def theme_entries(theme, judgements, inspections, owner_of, authorities):
-    """The rows of a theme's table, in date order. `owner_of` maps authority id → line owner id;
-    `authorities` maps id → LocalAuthority."""
+    """The rows of a theme's table, in date order, from the `judgements` on the theme.
+    `owner_of` maps authority id → line owner id; `authorities` maps id → LocalAuthority."""
     entries, judged = [], set()
     for j in judgements:
-        if j.theme == theme:
-            owner = authorities[owner_of[j.inspection.authority_id]]
-            entries.append(Entry(j.inspection, owner, judgement=j))
-            judged.add(j.inspection_id)
+        owner = authorities[owner_of[j.inspection.authority_id]]
+        entries.append(Entry(j.inspection, owner, judgement=j))
+        judged.add(j.inspection_id)
     for inspection in inspections:
         if inspection.pk in judged or inspection.authority_id not in owner_of:
             continue

@@ -124,8 +124,18 @@ class Inspection(models.Model):
                         setattr(self, parsed, getattr(self, shown))
         super().save(*args, **kwargs)
 
+    def get_framework_display(self):
+        # Overrides Django's, which builds a dict of every choice on each call; the page of every
+        # authority asks for it thousands of times.
+        known = self.framework in Framework.values
+        return Framework(self.framework).label if known else self.framework
+
     def get_absolute_url(self):
-        return reverse("dashboards:inspection", args=[self.pk])
+        # Reversed once per object: the page of every authority asks each inspection for it in
+        # every chart and table (thousands of times).
+        if self.__dict__.get("_url_of") != self.pk:
+            self._url_of, self._url = self.pk, reverse("dashboards:inspection", args=[self.pk])
+        return self._url
 
     @property
     def is_graded(self):
