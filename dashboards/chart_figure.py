@@ -162,14 +162,24 @@ def _background_traces(lines, by_owner, continues):
     date and the grade; a click opens its inspection (the last item of its customdata)."""
     line = {"x": [], "y": [], "customdata": [], "text": [], "size": []}
     gaps = {"x": [], "customdata": [], "text": []}
+    about = {}  # inspection id → (date, [authority, address], "SIF · 1 Jan 2015"), made once
+
+    def of(e):
+        found = about.get(e.inspection.pk)
+        if found is None:
+            i = e.inspection
+            what = text(f"{i.get_framework_display()} · {e.date:%-d %b %Y}")
+            customdata = [text(e.authority.name), i.get_absolute_url()]
+            found = about[i.pk] = (e.date.isoformat(), customdata, what)
+        return found
 
     def point(e, y, size):
-        when = e.date.strftime("%-d %b %Y")
+        x, customdata, what = of(e)
         grade = "Not judged" if e.is_gap else e.judgement.grade_in_framework_words
-        line["x"].append(e.date.isoformat())
+        line["x"].append(x)
         line["y"].append(y)
-        line["customdata"].append([text(e.authority.name), e.inspection.get_absolute_url()])
-        line["text"].append(text(f"{e.inspection.get_framework_display()} · {when} · {grade}"))
+        line["customdata"].append(customdata)
+        line["text"].append(f"{what} · {text(grade)}")
         line["size"].append(size)
 
     def gap():
@@ -182,10 +192,10 @@ def _background_traces(lines, by_owner, continues):
         for e in mine:
             if e.is_gap:
                 gap()
-                gaps["x"].append(e.date.isoformat())
-                gaps["customdata"].append([text(e.authority.name), e.inspection.get_absolute_url()])
-                framework = e.inspection.get_framework_display()
-                gaps["text"].append(text(f"{framework} · {e.date:%-d %b %Y} · Not judged"))
+                x, customdata, what = of(e)
+                gaps["x"].append(x)
+                gaps["customdata"].append(customdata)
+                gaps["text"].append(f"{what} · Not judged")
             else:
                 point(e, e.judgement.score, 6)
         # The joining points are drawn by the lines they join, so none is marked twice.

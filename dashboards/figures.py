@@ -8,8 +8,9 @@ property against the same schema; that adds half again to a cold compare page bu
 README, "Libraries we chose"), so they check every figure in the tests
 (tests/test_figures_plotly.py) and are not installed in production.
 
-The figure modules: `chart_figure.py` (a theme over time, the compare page), `peer_figures.py`
-(the peer page's bars) and `map_figure.py` (the England hex map).
+The figure modules: `chart_figure.py` (a theme's lines over time, the compare page) in the frame
+`chart_layout.py` draws round them, `peer_figures.py` (the peer page's bars) and `map_figure.py`
+(the England hex map).
 """
 
 import html

@@ -127,8 +127,10 @@ class Inspection(models.Model):
     def get_framework_display(self):
         # Overrides Django's, which builds a dict of every choice on each call; the page of every
         # authority asks for it thousands of times.
-        known = self.framework in Framework.values
-        return Framework(self.framework).label if known else self.framework
+        try:
+            return Framework(self.framework).label
+        except ValueError:
+            return self.framework
 
     def get_absolute_url(self):
         # Reversed once per object: the page of every authority asks each inspection for it in
