@@ -13,7 +13,7 @@ cuts each table to every line's latest grade (the chart and the CSV keep every i
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.db.models import Q
@@ -36,14 +36,14 @@ class Entry:
     judgement: object = None
     note: str = ""
     note_number: int = 0
+    # Read off the inspection once: sorting and drawing ask for them (hundreds of thousands of
+    # times on the page of every authority).
+    date: object = field(init=False)
+    authority: object = field(init=False)
 
-    @property
-    def date(self):
-        return self.inspection.start_date
-
-    @property
-    def authority(self):
-        return self.inspection.authority
+    def __post_init__(self):
+        self.date = self.inspection.start_date
+        self.authority = self.inspection.authority
 
     @property
     def is_gap(self):
@@ -57,6 +57,11 @@ class Entry:
     def grade_words(self):
         return self.judgement.grade_in_framework_words if self.judgement else "Not judged"
 
+
+# What the charts and tables show of a judgement, and all the page loads of it: with every
+# authority, tens of thousands of judgements are read (tests/test_dashboards.py counts the
+# queries, so a field shown but not loaded here fails there).
+DRAWN_FIELDS = ["inspection", "framework", "area", "label", "grade", "is_corrected", "needs_review"]
 
 SECTIONS = {"safeguarding": "Safeguarding", "looked_after_children": "Looked after children"}
 
@@ -170,7 +175,7 @@ def compare_page(filterset, found):
     today = timezone.localdate()
     inspections = list(filterset.inspections())
     demo = Q(source_document__kind=SourceDocument.Kind.DEMO_DATA)
-    rows = list(filterset.qs.select_related(None).annotate(from_demo=demo))
+    rows = list(filterset.qs.select_related(None).only(*DRAWN_FIELDS).annotate(from_demo=demo))
     share_inspections(rows, inspections)
     owner_of, continues, authorities, lines, joins, without = drawn_lines(
         filterset, rows, inspections
