@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from inspections import reading
+from inspections import ingest, reading
 from inspections.models import Inspection, Judgement, SourceDocument
 from tests.reports import ilacs_report, run_ingest
 
@@ -20,20 +20,32 @@ def json_lines(out):
 
 
 @pytest.fixture
-def slow(monkeypatch):
-    """Make the workers take a while over one file (forked workers inherit the patch)."""
+def last_to_finish(monkeypatch, tmp_path_factory):
+    """Make the worker reading one file wait until the ingest has stored every other file in its
+    folder (forked workers inherit the patch): a file marks each document stored."""
+    read, store = reading.read_document, ingest.store
 
-    def make_slow(name, seconds=1.5):
-        read = reading.read_document
+    def make_last(name):
+        stored = tmp_path_factory.mktemp("stored")
 
-        def slow_read(path, *args, **kwargs):
+        def store_and_mark(result):
+            outcome = store(result)
+            (stored / result.file_name).touch()
+            return outcome
+
+        def read_last(path, *args, **kwargs):
             if Path(path).name == name:
-                time.sleep(seconds)
+                others = {p.name for p in Path(path).parent.iterdir()} - {name}
+                deadline = time.monotonic() + 30
+                while not others <= {p.name for p in stored.iterdir()}:
+                    assert time.monotonic() < deadline, f"the others were not stored before {name}"
+                    time.sleep(0.01)
             return read(path, *args, **kwargs)
 
-        monkeypatch.setattr(reading, "read_document", slow_read)
+        monkeypatch.setattr(ingest, "store", store_and_mark)
+        monkeypatch.setattr(reading, "read_document", read_last)
 
-    return make_slow
+    return make_last
 
 
 @pytest.fixture
@@ -77,8 +89,8 @@ def test_identical_files_with_reparse_are_read_once(tmp_path, southampton):
     assert SourceDocument.objects.count() == 1
 
 
-def test_each_document_is_stored_as_its_worker_finishes(reports, slow):
-    slow("a-southampton.txt")  # first by path, last to finish
+def test_each_document_is_stored_as_its_worker_finishes(reports, last_to_finish):
+    last_to_finish("a-southampton.txt")  # first by path
 
     out, _ = run_ingest(reports, "--json", "--jobs", "2")
 
@@ -88,14 +100,16 @@ def test_each_document_is_stored_as_its_worker_finishes(reports, slow):
     assert Judgement.objects.count() == 15
 
 
-def test_the_summary_is_the_same_whatever_order_the_workers_finish_in(tmp_path, southampton, slow):
+def test_the_summary_is_the_same_whatever_order_the_workers_finish_in(
+    tmp_path, southampton, last_to_finish
+):
     (tmp_path / "a-report.txt").write_text(ilacs_report(), encoding="utf-8")
     # The report's text without its dates: joins the same inspection by its text.
     (tmp_path / "b-text-copy.txt").write_text(ilacs_report(dates=None), encoding="utf-8")
     summaries = []
     for name in ("a-report.txt", "b-text-copy.txt"):
         Inspection.objects.all().delete()  # and its documents and judgements
-        slow(name)
+        last_to_finish(name)
         out = io.StringIO()
         call_command("ingest", str(tmp_path), "--jobs", "2", stdout=out, stderr=io.StringIO())
         assert Inspection.objects.get().documents.count() == 2

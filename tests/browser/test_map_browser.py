@@ -3,10 +3,12 @@ names its authority and grade, a click opens the authority, the inadequate are a
 nothing is fetched from elsewhere, and axe finds nothing."""
 
 import re
+import time
 from datetime import date
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from authorities.models import LocalAuthority
 from inspections.models import Judgement
@@ -41,16 +43,18 @@ _MARK_POSITION = """([url]) => {
 
 
 def _still_position(page, authority):
-    """The mark's position once it has stopped moving (a late resize of the plot moves it)."""
-    spot = None
-    for _ in range(20):
+    """The mark's position once it has stopped moving (a late resize of the plot moves it): two
+    readings 100 ms apart agree."""
+    spot = page.evaluate(_MARK_POSITION, [authority.get_absolute_url()])
+    deadline = time.monotonic() + 5
+    while True:
+        assert spot is not None
         page.wait_for_timeout(100)
         again = page.evaluate(_MARK_POSITION, [authority.get_absolute_url()])
-        assert again is not None
         if again == spot:
-            break
+            return spot["x"], spot["y"]
+        assert time.monotonic() < deadline, f"{authority}'s hexagon still moving after 5 s"
         spot = again
-    return spot["x"], spot["y"]
 
 
 def _point_at_hexagon(page, authority):
@@ -58,9 +62,8 @@ def _point_at_hexagon(page, authority):
     page.locator("#hexmap").scroll_into_view_if_needed()
     hover = page.locator("#hexmap .hoverlayer .hovertext")
     x, y = hover_onto(page, hover, lambda: _still_position(page, authority), away=(60, 60))
-    # The hover may be of a hexagon the mouse passed over; plotly redraws it within 50 ms of the
-    # last move.
-    page.wait_for_timeout(300)
+    # The hover may be of a hexagon the mouse passed over until plotly redraws it.
+    expect(hover).to_contain_text(authority.name)
     return x, y, hover.text_content()
 
 
