@@ -81,13 +81,6 @@ class PublicationQuerySet(models.QuerySet):
     def graded(self):
         return self.filter(kind=PublicationKind.GRADED_INSPECTION)
 
-    def newest_graded(self):
-        """{authority id: its newest graded entry}. One query."""
-        newest = {}
-        for entry in self.graded().order_by("authority_id", "-published", "-id"):
-            newest.setdefault(entry.authority_id, entry)
-        return newest
-
     def with_coverage(self):
         """Each entry with `covered`: a graded inspection of its authority ended (or, with no
         end date, started) in the MATCH_WINDOW before Ofsted published it, so that its grades
@@ -102,12 +95,6 @@ class PublicationQuerySet(models.QuerySet):
             .filter(day__lte=published, day__gte=Cast(published - MATCH_WINDOW, models.DateField()))
         )
         return self.annotate(covered=Exists(covering))
-
-    def newer_than_loaded(self):
-        """{authority id: its newest graded entry} for the authorities whose newest graded report
-        is not here: not stored, and not covered (`with_coverage`). Their latest grade here may
-        be out of date. One query."""
-        return {pk: e for pk, e in self.with_coverage().newest_graded().items() if e.is_missing}
 
 
 class Publication(models.Model):
