@@ -99,10 +99,14 @@ bench: install-dev
 	$(PY) bench/ingest.py
 	$(PY) bench/load.py
 
-# Mutation testing of the parser (README, "Mutation testing"); slow, so not part of `make test` or
-# CI. One worker at the lowest priority: the machine is shared. Survivors: `mutmut show NAME`.
+# Mutation testing (README, "Mutation testing"); slow, so not part of `make test` or CI. One
+# worker at the lowest priority: the machine is shared, and the mutants share one test database,
+# kept between their runs (--reuse-db). MUTATE picks mutants by name, so one module set can run
+# alone: `make mutate MUTATE='dashboards.export*'`. Survivors: `mutmut show NAME`.
+MUTATE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ofsted_compare_mutate
+MUTATE ?=
 mutate: install-dev
-	nice -n 19 $(VENV)/bin/mutmut run --max-children 1
+	DATABASE_URL=$(MUTATE_DATABASE_URL) nice -n 19 $(VENV)/bin/mutmut run --max-children 1 $(foreach m,$(MUTATE),'$(m)')
 	$(VENV)/bin/mutmut export-cicd-stats && cat mutants/mutmut-cicd-stats.json && echo
 
 clean:
