@@ -316,7 +316,9 @@ def latest_rows(judgements, inspections, authorities, themes, found, site=""):
         if kept is None or fw.GRADE_SCORES[grade] > fw.GRADE_SCORES[kept[4]]:
             details[(inspection_id, theme)] = values
     entries = published_by_ofsted()
-    inspections = list(inspections)
+    # An undated inspection has no place in time to retire a theme from (as its judgements have
+    # none to be the latest).
+    inspections = [i for i in inspections if i[2] is not None]
     rows = []
     for theme in themes:
         latest = peers.latest_per_authority(graded[theme], lineages)

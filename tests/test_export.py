@@ -8,7 +8,9 @@ import pytest
 from django.utils import timezone
 
 from authorities.models import LocalAuthority
-from dashboards.export import COLUMNS, LATEST_COLUMNS, neutralise
+from dashboards.export import COLUMNS, LATEST_COLUMNS, neutralise, write_csv
+from inspections.models import Judgement
+from inspections.publications import Publication
 from tests.factories import make_document, make_inspection, make_judgement
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -214,6 +216,7 @@ def test_csv_of_a_text_source_gives_its_evidence_line(client, hampshire):
             "authority=southampton&authority=hampshire&framework=SIF&framework=ILACS",
             "hampshire_southampton_ilacs_sif",
         ),
+        ("authority=kent&authority=essex&authority=hampshire", "essex_hampshire_kent"),
         ("authority=kent&authority=essex&authority=hampshire&authority=surrey", "4-authorities"),
         (
             "group=&region=South+East&start=2018-01-01&end=2020-12-31",
@@ -225,6 +228,7 @@ def test_csv_of_a_text_source_gives_its_evidence_line(client, hampshire):
             "every-authority_safeguarding-overall-effectiveness",
         ),
         ("end=soon", ""),
+        ("authority=hampshire&end=soon", ""),  # a query with errors states no filter
     ],
 )
 def test_csv_file_name_states_the_filters(client, authorities, query, stated):
@@ -381,3 +385,143 @@ def test_the_compare_page_offers_the_latest_grades_of_its_view(client, hampshire
     assert [(r["authority"], r["theme"], r["grade"]) for r in rows] == [
         ("Hampshire", "overall", "good")
     ]
+
+
+# What each column says, read from Ofsted's catalogue, the evidence and the staff's actions
+
+
+def _listed(authority, published, **kwargs):
+    """A graded report Ofsted lists for the authority (not fetched unless `state` says)."""
+    kwargs.setdefault(
+        "url", f"https://files.ofsted.gov.uk/v1/file/{authority.pk}{published:%Y%m%d}"
+    )
+    kwargs.setdefault("title", f"Children's services inspection - {published:%-d %B %Y}")
+    kwargs.setdefault("kind", Publication.Kind.GRADED_INSPECTION)
+    return Publication.objects.create(authority=authority, published=published, **kwargs)
+
+
+def test_csv_row_of_an_area_on_no_theme_without_a_source(client, poole):
+    """A SLAC sub-judgement is compared on no theme and may have no document; Ofsted's newer
+    report of the authority is named on it all the same."""
+    slac = make_inspection(poole, framework="SLAC", start_date=date(2011, 10, 31))
+    make_judgement(
+        slac, area="safeguarding.capacity_for_improvement", label="Capacity", grade="adequate"
+    )
+    _listed(poole, date(2015, 3, 2))
+    row = _named(client.get("/export.csv", {"authority": "poole"}))[0]
+    assert (row["theme"], row["source_document"], row["grade_words"]) == ("", "", "Adequate")
+    assert row["newer_report_not_loaded"] == "2015-03-02"
+
+
+def test_csv_gives_the_grade_in_the_frameworks_words(client, hampshire):
+    make_judgement(make_inspection(hampshire), grade="requires_improvement")
+    row = _named(client.get("/export.csv", {"authority": "hampshire"}))[0]
+    assert row["grade_words"] == "Requires improvement to be good"
+
+
+def test_csv_gives_the_first_date_ofsted_published_an_inspection(client, hampshire):
+    inspection = make_inspection(hampshire, start_date=date(2019, 4, 29))
+    report = make_document(inspection=inspection)
+    letter = make_document(inspection=inspection, file_name="letter.pdf")
+    make_judgement(inspection, source_document=report)
+    # Ofsted listed the later copy first.
+    _listed(hampshire, date(2019, 8, 1), document=letter, url="https://files.ofsted.gov.uk/2")
+    _listed(hampshire, date(2019, 6, 20), document=report, url="https://files.ofsted.gov.uk/1")
+    row = _named(client.get("/export.csv", {"authority": "hampshire"}))[0]
+    assert (row["ofsted_published"], row["ofsted_url"]) == (
+        "2019-06-20",
+        "https://files.ofsted.gov.uk/1",
+    )
+
+
+def test_csv_names_no_newer_report_when_ofsteds_newest_is_older_than_the_inspection(
+    client, hampshire
+):
+    """Ofsted's list, read before the inspection, ends with a report not loaded here: it is
+    older than the grade shown, so nothing newer is missing."""
+    make_judgement(make_inspection(hampshire, start_date=date(2022, 5, 9)))
+    _listed(hampshire, date(2019, 6, 20))
+    row = _named(client.get("/export.csv", {"authority": "hampshire"}))[0]
+    assert row["newer_report_not_loaded"] == ""
+
+
+def test_csv_written_without_ofsteds_catalogue_leaves_its_columns_empty(hampshire):
+    make_judgement(make_inspection(hampshire))
+    out = io.StringIO()
+    write_csv(out, Judgement.objects.all())
+    (row,) = list(csv.DictReader(io.StringIO(out.getvalue().removeprefix("\ufeff"))))
+    assert row["authority"] == "Hampshire"
+    assert [row[c] for c in COLUMNS if "ofsted" in c or c == "newer_report_not_loaded"] == [
+        "",
+        "",
+        f"https://reports.ofsted.gov.uk/provider/44/{hampshire.ofsted_urn}",
+        "",
+        "",
+    ]
+
+
+def test_latest_csv_row_states_the_grade_its_evidence_review_and_correction(
+    client, hampshire, staff_user
+):
+    """Every column of a graded authority's row; an older inspection graded on no theme and an
+    undated one do not stand in the way of its latest grade."""
+    lac = make_inspection(hampshire, framework="LAC", start_date=date(2012, 3, 5))
+    make_judgement(lac, area="looked_after_children.outcomes", label="Outcomes", grade="adequate")
+    undated = make_inspection(hampshire, framework="SIF", start_date=None)
+    make_judgement(undated, grade="inadequate")
+    inspection = make_inspection(hampshire, lead_inspector="Karen Wareing")
+    document = make_document(
+        inspection=inspection, file_name="hampshire.txt", file="documents/h.txt"
+    )
+    judgement = make_judgement(
+        inspection,
+        grade="good",
+        source_document=document,
+        line=41,
+        needs_review=True,
+        review_reason="Table and body disagree",
+    )
+    judgement.correct(grade="requires_improvement", reason="Misread table", user=staff_user)
+    _listed(hampshire, date(2019, 6, 20), document=document, state="stored")
+    _listed(hampshire, date(2025, 5, 9))
+    query = {"authority": "hampshire", "theme": "overall", "latest": "1"}
+    (row,) = _named(client.get("/export.csv", query))
+    neighbours = hampshire.neighbour_links.filter(model_version="current").order_by("rank")
+    assert row == {
+        "la_code": "850",
+        "gss_code": hampshire.gss_code,
+        "authority": "Hampshire",
+        "region": "South East",
+        "statistical_neighbour_model": "current",
+        "statistical_neighbours": " ".join(n.neighbour.la_code for n in neighbours),
+        "theme": "overall",
+        "graded_la_code": "850",
+        "graded_authority": "Hampshire",
+        "framework": "ILACS",
+        "inspection_start": "2019-04-29",
+        "inspection_end": "2019-05-03",
+        "ofsted_published": "2019-06-20",
+        "lead_inspector": "Karen Wareing",
+        "area": "overall_effectiveness",
+        "grade": "requires_improvement",
+        "grade_words": "Requires improvement to be good",
+        "not_judged_reason": "",
+        "no_longer_judged": "",
+        "needs_review": "true",
+        "review_reason": "Table and body disagree",
+        "corrected": "true",
+        "correction_reason": "Misread table",
+        "evidence_url": f"http://testserver/documents/{document.pk}/#line-41",
+        "inspection_url": f"http://testserver/inspections/{inspection.pk}/",
+        "ofsted_url": f"https://files.ofsted.gov.uk/v1/file/{hampshire.pk}20190620",
+        "newer_report_not_loaded": "2025-05-09",
+    }
+
+
+def test_latest_csv_row_of_a_judgement_without_a_kept_file_links_no_evidence(client, hampshire):
+    document = make_document(file_name="hampshire.pdf")  # read, but its file not kept
+    make_judgement(make_inspection(hampshire), source_document=document, page=2)
+    query = {"authority": "hampshire", "theme": "overall", "latest": "1"}
+    (row,) = _named(client.get("/export.csv", query))
+    assert (row["grade"], row["needs_review"], row["corrected"]) == ("good", "false", "false")
+    assert row["evidence_url"] == ""
