@@ -443,6 +443,9 @@ def test_csv_names_no_newer_report_when_ofsteds_newest_is_older_than_the_inspect
     _listed(hampshire, date(2019, 6, 20))
     row = _named(client.get("/export.csv", {"authority": "hampshire"}))[0]
     assert row["newer_report_not_loaded"] == ""
+    query = {"authority": "hampshire", "theme": "overall", "latest": "1"}
+    (latest,) = _named(client.get("/export.csv", query))
+    assert (latest["grade"], latest["newer_report_not_loaded"]) == ("good", "")
 
 
 def test_csv_written_without_ofsteds_catalogue_leaves_its_columns_empty(hampshire):
@@ -484,8 +487,8 @@ def test_latest_csv_row_states_the_grade_its_evidence_review_and_correction(
     judgement.correct(grade="requires_improvement", reason="Misread table", user=staff_user)
     _listed(hampshire, date(2019, 6, 20), document=document, state="stored")
     _listed(hampshire, date(2025, 5, 9))
-    query = {"authority": "hampshire", "theme": "overall", "latest": "1"}
-    (row,) = _named(client.get("/export.csv", query))
+    rows = _named(client.get("/export.csv", {"authority": "hampshire", "latest": "1"}))
+    row = next(r for r in rows if r["theme"] == "overall")
     neighbours = hampshire.neighbour_links.filter(model_version="current").order_by("rank")
     assert row == {
         "la_code": "850",
@@ -518,10 +521,25 @@ def test_latest_csv_row_states_the_grade_its_evidence_review_and_correction(
     }
 
 
-def test_latest_csv_row_of_a_judgement_without_a_kept_file_links_no_evidence(client, hampshire):
-    document = make_document(file_name="hampshire.pdf")  # read, but its file not kept
-    make_judgement(make_inspection(hampshire), source_document=document, page=2)
+@pytest.mark.parametrize(
+    "file, page, line, anchor",
+    [
+        ("documents/h.pdf", 3, None, "#page=3"),
+        ("documents/h.txt", None, 41, "#line-41"),
+        ("documents/h.html", None, None, ""),  # the kept file, at no place in it
+        ("", 2, None, None),  # read, but its file not kept: nothing to link
+    ],
+)
+def test_latest_csv_links_the_evidence_at_its_page_or_line(
+    client, hampshire, file, page, line, anchor
+):
+    document = make_document(file_name="hampshire.pdf", file=file)
+    make_judgement(make_inspection(hampshire), source_document=document, page=page, line=line)
     query = {"authority": "hampshire", "theme": "overall", "latest": "1"}
     (row,) = _named(client.get("/export.csv", query))
     assert (row["grade"], row["needs_review"], row["corrected"]) == ("good", "false", "false")
-    assert row["evidence_url"] == ""
+    assert row["ofsted_url"] == ""  # Ofsted's catalogue lists no report of it
+    if anchor is None:
+        assert row["evidence_url"] == ""
+    else:
+        assert row["evidence_url"] == f"http://testserver/documents/{document.pk}/{anchor}"

@@ -123,3 +123,27 @@ def test_an_inspection_never_has_two_areas_on_one_theme():
                 "children_in_care_and_care_leavers",
                 "children_in_care",
             }, (framework, theme)
+
+
+def test_for_theme_takes_an_area_on_the_theme_only_under_the_framework_that_puts_it_there(
+    hampshire,
+):
+    """LAC compares its leadership judgement on the leadership theme; SLAC's judgement of the
+    same area key is on no theme."""
+    key = "looked_after_children.leadership_and_management"
+    lac = make_inspection(hampshire, framework="LAC", start_date=date(2012, 3, 5))
+    slac = make_inspection(hampshire, framework="SLAC", start_date=date(2011, 10, 31))
+    on_theme = make_judgement(lac, area=key, grade="good")
+    make_judgement(slac, area=key, grade="good")
+    assert list(Judgement.objects.for_theme("leadership")) == [on_theme]
+
+
+def test_inspections_for_the_dashboards_run_by_date_then_authority_name(hampshire, southampton):
+    southampton_sif = make_inspection(southampton, framework="SIF", start_date=date(2014, 2, 18))
+    hampshire_sif = make_inspection(hampshire, framework="SIF", start_date=date(2014, 2, 18))
+    hampshire_ilacs = make_inspection(hampshire, start_date=date(2019, 4, 29))
+    assert list(Inspection.objects.for_dashboard()) == [
+        hampshire_sif,
+        southampton_sif,
+        hampshire_ilacs,
+    ]

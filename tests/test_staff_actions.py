@@ -83,6 +83,26 @@ def test_each_staff_write_rule_records_its_action(inspection, overall, editor):
     assert actions[4].fields == {"lead_inspector": "Janet Smith"}
 
 
+def test_an_inspection_correction_names_its_editor_and_when(inspection, editor):
+    inspection.correct(user=editor, reason="Dates misread", start_date=date(2019, 4, 30))
+
+    action = StaffAction.objects.get()
+    assert (action.username, action.fields) == ("editor", {"start_date": "2019-04-30"})
+    assert str(action) == f"Inspection details corrected by editor, {action.at:%Y-%m-%d %H:%M}"
+
+
+def test_an_action_with_no_editor_on_record_says_so(inspection, overall):
+    inspection.correct(user=None, reason="From the council", lead_inspector="Janet Smith")
+    overall.correct(grade="inadequate", reason="From the council", user=None)
+
+    actions = StaffAction.objects.order_by("at", "id")
+    assert [a.username for a in actions] == ["", ""]
+    assert [str(a).split(",")[0] for a in actions] == [
+        "Inspection details corrected by an unrecorded user",
+        "Grade corrected by an unrecorded user",
+    ]
+
+
 def test_an_editor_deleted_since_is_still_named(overall, editor):
     overall.correct(grade="inadequate", reason="Misread", user=editor)
     editor.delete()

@@ -1,0 +1,39 @@
+"""How the pages word the catalogue's currency and a report Ofsted lists that is not loaded here
+(`dashboards.catalogue`): the words of each source of a check, and the link to Ofsted's copy."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from dashboards.catalogue import Currency
+from inspections.publications import Publication
+from tests.factories import make_inspection, make_judgement
+
+CHECKED = datetime(2026, 11, 30, 6, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "source, words",
+    [
+        ("https://reports.ofsted.gov.uk/provider/44/80558", "Ofsted's reports site"),
+        ("seed list (ofsted_publications.csv) of 22 Aug 2026", "seed list"),
+        ("a council's own list", "a council's own list"),
+    ],
+)
+def test_the_check_of_ofsteds_list_names_its_source(source, words):
+    currency = Currency(listed=1, checked_from=CHECKED, checked_to=CHECKED, source=source)
+    assert currency.checked == f"Ofsted's list last checked: 30 Nov 2026 ({words})."
+
+
+def test_a_newer_report_not_loaded_links_to_ofsteds_copy(client, hampshire):
+    make_judgement(make_inspection(hampshire, start_date=date(2019, 4, 29)))
+    url = "https://files.ofsted.gov.uk/v1/file/50204404"
+    Publication.objects.create(
+        authority=hampshire,
+        url=url,
+        title="Children's services inspection - 9 May 2025",
+        kind=Publication.Kind.GRADED_INSPECTION,
+        published=date(2025, 5, 9),
+    )
+    body = client.get(hampshire.get_absolute_url()).content.decode()
+    assert f'a newer report (<a href="{url}">published 9 May 2025</a>) is not loaded' in body
