@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from dashboards.catalogue import Currency
+from dashboards.catalogue import Catalogue, Currency, NotLoaded
 from inspections.publications import Publication
 from tests.factories import make_inspection, make_judgement
 
@@ -37,3 +37,12 @@ def test_a_newer_report_not_loaded_links_to_ofsteds_copy(client, hampshire):
     )
     body = client.get(hampshire.get_absolute_url()).content.decode()
     assert f'a newer report (<a href="{url}">published 9 May 2025</a>) is not loaded' in body
+
+
+def test_a_report_published_the_day_an_inspection_started_is_not_newer_than_its_grade():
+    report = NotLoaded(date(2025, 5, 9), "https://files.ofsted.gov.uk/v1/file/1", "Not fetched")
+    found = Catalogue(not_loaded={7: report})
+    assert found.after(7, date(2025, 5, 9)) is None
+    assert found.after(7, date(2025, 5, 8)) == report
+    assert found.after(7, None) == report  # no grade: any report Ofsted lists is newer
+    assert found.after(8, None) is None

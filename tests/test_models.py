@@ -147,3 +147,10 @@ def test_inspections_for_the_dashboards_run_by_date_then_authority_name(hampshir
         southampton_sif,
         hampshire_ilacs,
     ]
+
+
+def test_an_inspection_reads_as_its_authority_framework_and_start(hampshire):
+    assert str(make_inspection(hampshire)) == "Hampshire – ILACS, 2019-04-29"
+    assert str(make_inspection(hampshire, framework="SIF", start_date=None)) == (
+        "Hampshire – SIF, undated"
+    )
