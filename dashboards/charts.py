@@ -9,11 +9,13 @@ has none, carrying the reason (a framework that did not judge the theme, a judge
 not judged, or one not found). `chart_figure.theme_figure()` draws exactly those rows, so the
 chart and the table beside it cannot disagree. With more lines than colours, `latest_rows()`
 cuts each table to every line's latest grade (the chart and the CSV keep every inspection).
-`compare_page()` puts them together.
+`compare_page()` puts them together, from the judgements `read_judgements()` reads as plain
+rows (`DrawnJudgement`), each sharing its inspection with the others of that inspection.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from dataclasses import fields as dataclass_fields
 from datetime import date, timedelta
 
 from django.db.models import Q
@@ -21,7 +23,7 @@ from django.utils import timezone
 
 from authorities.models import LocalAuthority
 from inspections import frameworks as fw
-from inspections.models import AreaStatus, Inspection, SourceDocument
+from inspections.models import AreaStatus, GradeOnTheme, Inspection, SourceDocument
 
 from . import export
 from .chart_figure import MANY_LINES, looks, theme_figure
@@ -58,10 +60,45 @@ class Entry:
         return self.judgement.grade_in_framework_words if self.judgement else "Not judged"
 
 
-# What the charts and tables show of a judgement, and all the page loads of it: with every
-# authority, tens of thousands of judgements are read (tests/test_dashboards.py counts the
-# queries, so a field shown but not loaded here fails there).
-DRAWN_FIELDS = ["inspection", "framework", "area", "label", "grade", "is_corrected", "needs_review"]
+@dataclass(slots=True)
+class DrawnJudgement(GradeOnTheme):
+    """A judgement as the compare page shows it: the fields its charts and tables show, read as
+    a plain row. With every authority the page reads thousands of judgements (tens of thousands
+    at ten times England's), and a model object each was most of the page's build. A template
+    shows a field not read here as nothing, so tests/test_compare_page.py checks that each one
+    shown reaches the table and the hover."""
+
+    pk: int
+    inspection_id: int
+    framework: str
+    area: str
+    label: str
+    grade: str
+    is_corrected: bool
+    needs_review: bool
+    from_demo: bool  # from the demo data: the page then says where its grades come from
+    inspection: object = None  # the graded inspection in view (`read_judgements`)
+
+    @classmethod
+    def fields(cls):
+        return [f.name for f in dataclass_fields(cls) if f.name != "inspection"]
+
+
+def read_judgements(filterset, inspections):
+    """The filterset's judgements as `DrawnJudgement`s, each given its inspection from the
+    graded `inspections` in view: one object each, however many judgements share it (with every
+    authority, 5,505 judgements share 510)."""
+    demo = Q(source_document__kind=SourceDocument.Kind.DEMO_DATA)
+    found = filterset.qs.annotate(from_demo=demo).values_list(*DrawnJudgement.fields())
+    rows = [DrawnJudgement(*values) for values in found]
+    by_pk = {i.pk: i for i in inspections}
+    outside = {j.inspection_id for j in rows} - by_pk.keys()
+    if outside:  # not expected (the view's filters apply to both), but never wrong
+        by_pk.update(Inspection.objects.select_related("authority").in_bulk(outside))
+    for j in rows:
+        j.inspection = by_pk[j.inspection_id]
+    return rows
+
 
 SECTIONS = {"safeguarding": "Safeguarding", "looked_after_children": "Looked after children"}
 
@@ -174,9 +211,7 @@ def compare_page(filterset, found):
     in view, each with its CSV link. `found` is the catalogue (`catalogue.read()`)."""
     today = timezone.localdate()
     inspections = list(filterset.inspections())
-    demo = Q(source_document__kind=SourceDocument.Kind.DEMO_DATA)
-    rows = list(filterset.qs.select_related(None).only(*DRAWN_FIELDS).annotate(from_demo=demo))
-    share_inspections(rows, inspections)
+    rows = read_judgements(filterset, inspections)
     owner_of, continues, authorities, lines, joins, without = drawn_lines(
         filterset, rows, inspections
     )
@@ -232,18 +267,6 @@ def compare_page(filterset, found):
         # The demo note only when demo grades are what the page shows.
         "shows_demo": any(j.from_demo for j in rows),
     }
-
-
-def share_inspections(judgements, inspections):
-    """Give each judgement its inspection from the graded `inspections` in view: one object
-    each, however many judgements share it (with every authority, 5,505 judgements share 510),
-    rather than one per judgement as a join would make."""
-    by_pk = {i.pk: i for i in inspections}
-    outside = {j.inspection_id for j in judgements} - by_pk.keys()
-    if outside:  # not expected (the view's filters apply to both), but never wrong
-        by_pk.update(Inspection.objects.select_related("authority").in_bulk(outside))
-    for j in judgements:
-        j.inspection = by_pk[j.inspection_id]
 
 
 def join_texts(joins):

@@ -291,3 +291,59 @@ def test_with_many_lines_each_table_lists_each_authoritys_latest_grade_and_says_
     chart = next(c for c in response.context["charts"] if c["theme"] == "overall")
     assert len(chart["entries"]) == 4 and chart["latest_of"] is None
     assert "Latest grade of each" not in response.content.decode()
+
+
+# --- What a judgement shows: each field the page reads reaches the table and the hover ---------
+
+
+def _table_row(page, judgement):
+    start = page.index(f'data-judgement="{judgement.pk}"')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_a_judgement_shows_its_label_grade_and_flags_in_the_table_and_the_hover(
+    client, hampshire, staff_user
+):
+    """The page reads its judgements as plain rows (charts.DrawnJudgement): a field it shows but
+    does not read would render as nothing in a template, so each one is checked here."""
+    inspection = make_inspection(hampshire, start_date=date(2019, 4, 29))
+    flagged = make_judgement(
+        inspection, grade="requires_improvement", needs_review=True, review_reason="Unsure."
+    )
+    corrected = make_judgement(
+        inspection, area="help_and_protection", label="Help and protection", grade="good"
+    )
+    corrected.correct(grade="inadequate", reason="The report says so on page 3.", user=staff_user)
+
+    response = client.get("/", {"authority": "hampshire"})
+    page = response.content.decode()
+    flagged_row, corrected_row = _table_row(page, flagged), _table_row(page, corrected)
+    assert "Overall effectiveness" in flagged_row
+    assert 'class="grade grade-requires_improvement"' in flagged_row
+    assert "Requires improvement to be good" in flagged_row
+    assert '<span class="flag review">' in flagged_row
+    assert '<span class="flag corrected">' not in flagged_row
+    assert "Help and protection" in corrected_row
+    assert 'class="grade grade-inadequate"' in corrected_row
+    assert '<span class="flag corrected">' in corrected_row
+    assert '<span class="flag review">' not in corrected_row
+    hovers = {
+        tuple(point[:5])
+        for figure in response.context["chart_data"]
+        for trace in figure["figure"]["data"]
+        for point in trace.get("customdata") or []
+    }
+    assert (
+        "Hampshire",
+        "ILACS",
+        "29 Apr 2019",
+        "Help and protection",
+        "Inadequate (corrected)",
+    ) in (hovers)
+    assert (
+        "Hampshire",
+        "ILACS",
+        "29 Apr 2019",
+        "Overall effectiveness",
+        "Requires improvement to be good",
+    ) in hovers

@@ -22,7 +22,7 @@ from ..publications import CatalogueCheck, Publication
 from .choices import Area, AreaStatus, DocumentKind, Framework, Grade, Theme
 from .documents import SourceDocument
 from .inspections import Inspection, InspectionQuerySet
-from .judgements import Judgement, JudgementQuerySet, TakenReading, grade_in_words
+from .judgements import GradeOnTheme, Judgement, JudgementQuerySet, TakenReading, grade_in_words
 from .staff_actions import StaffAction
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "DocumentKind",
     "Framework",
     "Grade",
+    "GradeOnTheme",
     "ImportProblem",
     "ImportRun",
     "Inspection",

@@ -61,7 +61,29 @@ class TakenReading(NamedTuple):
     change: str  # a reparse: how the document's own earlier reading changed, in words
 
 
-class Judgement(models.Model):
+class GradeOnTheme:
+    """What a judgement's framework, area and grade say: its theme, its place on the charts'
+    scale and its grade in the framework's words. `Judgement` has them, and so has the plain row
+    the compare page reads (`dashboards.charts.DrawnJudgement`)."""
+
+    __slots__ = ()
+
+    @property
+    def theme(self):
+        return fw.theme_of(self.framework, self.area)
+
+    @property
+    def score(self):
+        """Ofsted's 1-4 scale, derived for charts: 1 outstanding, 4 inadequate."""
+        return fw.GRADE_SCORES[self.grade]
+
+    @property
+    def grade_in_framework_words(self):
+        """The grade as the framework says it ('Requires improvement to be good' under ILACS)."""
+        return fw.grade_words(self.framework, self.grade)
+
+
+class Judgement(GradeOnTheme, models.Model):
     """One graded judgement of an inspection, with the evidence it was read from.
 
     `grade` is what everyone sees; `parsed_grade` is what the ingest last read. They differ only
@@ -141,20 +163,6 @@ class Judgement(models.Model):
     def save(self, *args, **kwargs):
         self.framework = self.inspection.framework
         super().save(*args, **kwargs)
-
-    @property
-    def theme(self):
-        return fw.theme_of(self.framework, self.area)
-
-    @property
-    def score(self):
-        """Ofsted's 1-4 scale, derived for charts: 1 outstanding, 4 inadequate."""
-        return fw.GRADE_SCORES[self.grade]
-
-    @property
-    def grade_in_framework_words(self):
-        """The grade as the framework says it ('Requires improvement to be good' under ILACS)."""
-        return fw.grade_words(self.framework, self.grade)
 
     @staticmethod
     def _evidence(document, found):
