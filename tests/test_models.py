@@ -154,3 +154,20 @@ def test_an_inspection_reads_as_its_authority_framework_and_start(hampshire):
     assert str(make_inspection(hampshire, framework="SIF", start_date=None)) == (
         "Hampshire – SIF, undated"
     )
+
+
+def test_judgements_for_the_dashboards_run_by_inspection_date_then_authority_name(
+    hampshire, southampton
+):
+    southampton_sif = make_judgement(
+        make_inspection(southampton, framework="SIF", start_date=date(2014, 2, 18))
+    )
+    hampshire_sif = make_judgement(
+        make_inspection(hampshire, framework="SIF", start_date=date(2014, 2, 18))
+    )
+    hampshire_ilacs = make_judgement(make_inspection(hampshire, start_date=date(2019, 4, 29)))
+    assert list(Judgement.objects.for_dashboard()) == [
+        hampshire_sif,
+        southampton_sif,
+        hampshire_ilacs,
+    ]
