@@ -20,12 +20,15 @@
     });
   }
 
-  charts.forEach(function (chart) {
+  // One chart at a time, each in a task of its own: the browser shows the first while it draws
+  // the next, rather than nothing until every chart is drawn (seven of them, every authority's
+  // lines on each, take seconds on a slow machine).
+  function draw(chart) {
     var el = document.getElementById(chart.id);
-    if (!el) return;
+    if (!el) return Promise.resolve();
     filenames[chart.id] = chart.filename;
     var compact = el.clientWidth < COMPACT_WIDTH && chart.figure.layout.meta;
-    Plotly.newPlot(el, chart.figure.data, chart.figure.layout, {
+    return Plotly.newPlot(el, chart.figure.data, chart.figure.layout, {
       responsive: true,
       // A phone's chart has no room beside its title for the toolbar: the download buttons
       // under it stay.
@@ -58,7 +61,12 @@
       });
       el.setAttribute("data-drawn", "true");
     });
-  });
+  }
+
+  var waiting = charts.slice();
+  (function drawNext() {
+    if (waiting.length) draw(waiting.shift()).then(function () { setTimeout(drawNext, 0); });
+  })();
 
   document.querySelectorAll("button[data-download]").forEach(function (button) {
     button.addEventListener("click", function () {

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from authorities.models import LocalAuthority
+from tests.browser.drawing import wait_for_charts
 from tests.factories import make_inspection, make_judgement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,12 +36,8 @@ def test_every_authority_draws_few_traces_and_a_light_page(
     page, live_server, every_authority_inspected
 ):
     response = page.goto(live_server.url + "/?group=")
-    page.wait_for_selector(".plot[data-drawn]", timeout=DRAWN_WITHIN_MS)
+    wait_for_charts(page, timeout=DRAWN_WITHIN_MS)
     assert len(response.body()) < MAX_BYTES
-    page.wait_for_function(
-        "[...document.querySelectorAll('.plot')].every(p => p.hasAttribute('data-drawn'))",
-        timeout=DRAWN_WITHIN_MS,
-    )
     traces = page.eval_on_selector_all(
         ".plot", "plots => plots.map(p => p.querySelectorAll('.scatterlayer .trace').length)"
     )

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from inspections.models import Judgement
+from tests.browser.drawing import wait_for_charts
 from tests.browser.hovering import hover_onto
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -12,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_clicking_a_chart_point_opens_its_inspection(page, live_server, demo_data):
     page.goto(live_server.url + "/?authority=southampton&theme=overall")
-    page.wait_for_selector(".plot[data-drawn]", timeout=15000)
+    wait_for_charts(page)
     latest = (
         Judgement.objects.filter(inspection__authority__slug="southampton")
         .for_theme("overall")

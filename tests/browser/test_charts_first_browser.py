@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from tests.browser.drawing import wait_for_charts
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -78,6 +80,7 @@ def test_on_a_phone_nothing_covers_the_title_or_the_not_judged_markers(
 
 def test_the_default_page_prints_on_at_most_four_a4_pages(page, live_server, demo_data, screenshot):
     _open(page, live_server, "/", 1400)
+    wait_for_charts(page)
     page.set_viewport_size({"width": 718, "height": 1000})  # A4's width inside its margins
     page.emulate_media(media="print")
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")

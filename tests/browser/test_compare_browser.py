@@ -9,6 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from authorities.models import LocalAuthority
+from tests.browser.drawing import wait_for_charts
 from tests.factories import make_inspection, make_judgement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,7 +20,7 @@ NEIGHBOURS = "/?neighbours_of=hampshire&neighbour_model=current"
 def _open(page, live_server, path, width):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(live_server.url + path)
-    page.wait_for_selector(".plot[data-drawn]", timeout=15000)
+    wait_for_charts(page)
     return page
 
 
@@ -89,7 +90,7 @@ def test_authority_picker_is_typed_into(page, live_server, demo_data, width):
     picker.press("Escape")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url(re.compile(r"authority=hampshire&authority=southampton"))
-    page.wait_for_selector(".plot[data-drawn]")
+    wait_for_charts(page)
     assert page.locator("#chart-overall .legendtext").all_text_contents() == [
         "Hampshire",
         "Southampton",
@@ -128,7 +129,7 @@ def test_filters_are_stated_and_clear_clears_them(page, live_server, demo_data):
     page.locator("details.filters > summary").click()
     page.get_by_role("link", name="Clear all filters").click()
     page.wait_for_url(live_server.url + "/?")
-    page.wait_for_selector(".plot[data-drawn]")
+    wait_for_charts(page)
     assert page.locator("#id_framework").evaluate("s => s.selectedOptions.length") == 0
     assert page.locator("#id_theme").input_value() == ""
     assert page.locator("#id_start").input_value() == ""

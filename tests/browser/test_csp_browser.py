@@ -3,6 +3,7 @@ allowed) and draws its charts, hovers, picker and sign-in form without a violati
 
 import pytest
 
+from tests.browser.drawing import wait_for_charts
 from tests.browser.hovering import hover_onto
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,7 +45,7 @@ def _policy(response):
 def test_compare_page_draws_hovers_and_picks_under_the_policy(watched, live_server, demo_data):
     page = watched
     response = page.goto(live_server.url + "/")
-    page.wait_for_selector(".plot[data-drawn]", timeout=15000)
+    wait_for_charts(page)
     point = page.locator("#chart-overall .scatterlayer .point").first
     point.scroll_into_view_if_needed()
     hover_onto(page, page.locator("#chart-overall .hoverlayer .hovertext"), lambda: _center(point))

@@ -11,6 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from inspections.models import Inspection, Judgement
+from tests.browser.drawing import wait_for_charts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # A4 less the 12 mm margins of site.css's @page, in CSS pixels (96 to the inch): 703.
@@ -22,15 +23,11 @@ def _open(page, live_server, path):
     return page
 
 
-def _wait_for_charts(page):
-    page.wait_for_selector(".plot[data-drawn]", timeout=15000)
-
-
 def test_compare_page_draws_hampshire_poole_bcp_and_southampton(
     page, live_server, demo_data, screenshot
 ):
     _open(page, live_server, "/")
-    _wait_for_charts(page)
+    wait_for_charts(page)
     assert page.evaluate("typeof Plotly") == "object"
     legend = page.locator("#chart-overall .legendtext").all_text_contents()
     assert legend == [
@@ -51,7 +48,7 @@ def test_compare_page_draws_hampshire_poole_bcp_and_southampton(
 
 def test_hover_gives_framework_label_and_grade_in_its_own_words(page, live_server, demo_data):
     _open(page, live_server, "/?authority=southampton&theme=overall")
-    _wait_for_charts(page)
+    wait_for_charts(page)
     point = page.locator("#chart-overall .scatterlayer .trace").first.locator(".point").last
     point.hover(force=True)
     page.wait_for_selector("#chart-overall .hoverlayer .hovertext")
@@ -68,14 +65,14 @@ def test_hover_gives_framework_label_and_grade_in_its_own_words(page, live_serve
 
 def test_changing_a_filter_changes_the_url_and_the_table(page, live_server, demo_data):
     _open(page, live_server, "/")
-    _wait_for_charts(page)
+    wait_for_charts(page)
     table = page.locator("#chart-help_and_protection-table")
     assert "SLAC" in table.inner_text()
     page.locator("details.filters > summary").click()
     page.select_option("#id_framework", ["ILACS"])
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url(re.compile(r"framework=ILACS"))
-    _wait_for_charts(page)
+    wait_for_charts(page)
     assert "group=hampshire-and-peers" in page.url
     rows = table.locator("tbody tr").all_inner_texts()
     assert rows and all("ILACS" in row for row in rows)
@@ -102,7 +99,7 @@ def test_theme_csv_has_the_same_rows_as_the_table(page, live_server, demo_data):
 
 def test_chart_downloads_as_svg_with_title_source_and_date(page, live_server, demo_data):
     _open(page, live_server, "/")
-    _wait_for_charts(page)
+    wait_for_charts(page)
     with page.expect_download() as download:
         page.locator("#chart-overall").locator("xpath=..").get_by_role(
             "button", name="Download chart (SVG)"
@@ -171,14 +168,14 @@ def test_axe_finds_no_accessibility_violations_on_any_page(page, live_server, de
     for path in pages:
         _open(page, live_server, path)
         if path == "/":
-            _wait_for_charts(page)
+            wait_for_charts(page)
         results = Axe().run(page)
         assert results.violations_count == 0, f"{path}: {results.generate_report()}"
 
 
 def test_compare_page_prints_chart_and_table_on_a4(page, live_server, demo_data, screenshot):
     _open(page, live_server, "/?group=hampshire-and-peers&theme=overall")
-    _wait_for_charts(page)
+    wait_for_charts(page)
     page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
     # Plotly redraws the chart to fill the narrower window (wider than the printed page) ...
     page.wait_for_function(

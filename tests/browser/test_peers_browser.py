@@ -5,17 +5,14 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from inspections import frameworks as fw
+from tests.browser.drawing import wait_for_charts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _open_peers(page, live_server, query=""):
     page.goto(f"{live_server.url}/peers/{query}")
-    page.wait_for_selector(".peer-plot[data-drawn]", timeout=15000)
-    page.wait_for_function(
-        "document.querySelectorAll('.peer-plot').length"
-        " === document.querySelectorAll('.peer-plot[data-drawn]').length"
-    )
+    wait_for_charts(page, ".peer-plot")
 
 
 def test_peer_page_draws_every_theme_with_counts_in_hover_and_tables(
@@ -74,6 +71,6 @@ def test_axe_finds_no_accessibility_violations_on_the_peer_page(page, live_serve
     for query in ("", "?authority=southampton&theme=overall", "?authority=nowhere"):
         page.goto(f"{live_server.url}/peers/{query}")
         if query != "?authority=nowhere":
-            page.wait_for_selector(".peer-plot[data-drawn]", timeout=15000)
+            wait_for_charts(page, ".peer-plot")
         results = Axe().run(page)
         assert results.violations_count == 0, f"/peers/{query}: {results.generate_report()}"
