@@ -5,7 +5,7 @@ import re
 import pytest
 
 from inspections.models import Judgement
-from tests.browser.drawing import wait_for_charts
+from tests.browser.drawing import wait_for_charts, wait_until
 from tests.browser.hovering import hover_onto
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,11 +22,12 @@ def test_clicking_a_chart_point_opens_its_inspection(page, live_server, demo_dat
     point = page.locator("#chart-overall .scatterlayer .trace").first.locator(".point").last
     # The chart may sit below the fold: bring it into view, then measure where the point is.
     point.scroll_into_view_if_needed()
-    page.wait_for_function(
+    wait_until(
+        page,
         "el => { const a = el.getBoundingClientRect(); return new Promise(r =>"
         " requestAnimationFrame(() => { const b = el.getBoundingClientRect();"
         " r(a.x === b.x && a.y === b.y); })); }",
-        arg=point.element_handle(),
+        point.element_handle(),
     )  # the point has stopped moving (a late relayout would move it)
     box = point.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2

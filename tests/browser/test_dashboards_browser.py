@@ -11,7 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from inspections.models import Inspection, Judgement
-from tests.browser.drawing import wait_for_charts
+from tests.browser.drawing import wait_for_charts, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # A4 less the 12 mm margins of site.css's @page, in CSS pixels (96 to the inch): 703.
@@ -178,20 +178,20 @@ def test_compare_page_prints_chart_and_table_on_a4(page, live_server, demo_data,
     wait_for_charts(page)
     page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
     # Plotly redraws the chart to fill the narrower window (wider than the printed page) ...
-    page.wait_for_function(
+    wait_until(
+        page,
         "() => [...document.querySelectorAll('.plot')]"
         ".every(p => Math.round(p.querySelector('.main-svg').getBoundingClientRect().width)"
         " === p.clientWidth)",
-        timeout=5000,
     )
     page.emulate_media(media="print")
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     # ... and charts.js, told the page is printing, redraws it to fit the page.
-    page.wait_for_function(
+    wait_until(
+        page,
         "width => [...document.querySelectorAll('.plot .main-svg')]"
         ".every(svg => svg.getBoundingClientRect().width <= width)",
-        arg=A4_PRINTABLE_WIDTH,
-        timeout=5000,
+        A4_PRINTABLE_WIDTH,
     )
     assert not page.locator("details.filters").is_visible()
     assert not page.get_by_role("button", name="Download chart (SVG)").is_visible()
