@@ -5,9 +5,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from dashboards import catalogue
 from dashboards.catalogue import Catalogue, Currency, NotLoaded
 from inspections.publications import Publication
-from tests.factories import make_inspection, make_judgement
+from tests.factories import make_document, make_inspection, make_judgement
 
 CHECKED = datetime(2026, 11, 30, 6, tzinfo=UTC)
 
@@ -46,3 +47,53 @@ def test_a_report_published_the_day_an_inspection_started_is_not_newer_than_its_
     assert found.after(7, date(2025, 5, 8)) == report
     assert found.after(7, None) == report  # no grade: any report Ofsted lists is newer
     assert found.after(8, None) is None
+
+
+def _listed(authority, published, **kwargs):
+    kwargs.setdefault(
+        "url", f"https://files.ofsted.gov.uk/v1/file/{authority.pk}{published:%Y%m%d}"
+    )
+    return Publication.objects.create(
+        authority=authority,
+        published=published,
+        title=f"Children's services inspection - {published:%-d %B %Y}",
+        kind=Publication.Kind.GRADED_INSPECTION,
+        **kwargs,
+    )
+
+
+def test_without_ofsteds_list_the_pages_say_they_cannot_tell_what_is_missing():
+    assert str(Currency()) == (
+        "Ofsted's list of published reports is not loaded here, so this page cannot say which "
+        "reports are missing or how current the grades are."
+    )
+
+
+def test_a_list_loaded_but_never_checked_says_so(hampshire):
+    inspection = make_inspection(hampshire)
+    _listed(
+        hampshire, date(2019, 6, 20), state="stored", document=make_document(inspection=inspection)
+    )
+    assert str(catalogue.read().currency) == (
+        "Reports loaded up to: published by Ofsted 20 Jun 2019. Ofsted's list has not been checked."
+    )
+
+
+def test_the_newest_report_ofsted_lists_is_the_latest_published_not_the_last_listed(hampshire):
+    _listed(hampshire, date(2025, 5, 9))
+    _listed(hampshire, date(2016, 1, 12))
+    assert catalogue.read().not_loaded[hampshire.pk].published == date(2025, 5, 9)
+
+
+def test_a_report_may_overtake_a_theme_only_if_its_inspection_came_while_the_theme_was_judged():
+    """ILACS judges overall effectiveness until March 2026; a report's inspection is taken to be
+    in the 200 days before Ofsted published it."""
+    url = "https://files.ofsted.gov.uk/v1/file/"
+    found = Catalogue(
+        not_loaded={
+            1: NotLoaded(date(2026, 10, 1), f"{url}1", "Not fetched"),
+            2: NotLoaded(date(2026, 11, 1), f"{url}2", "Not fetched"),
+        }
+    )
+    assert list(found.for_theme("overall").not_loaded) == [1]
+    assert list(found.for_theme("help_and_protection").not_loaded) == [1, 2]

@@ -56,5 +56,8 @@ def test_the_grid_leads_with_the_newest_framework(client, hampshire):
     lac = make_inspection(hampshire, framework="LAC", start_date=date(2012, 3, 5))
     make_judgement(lac, area="looked_after_children.outcomes", label="Outcomes", grade="adequate")
     make_judgement(make_inspection(hampshire, framework="SIF", start_date=date(2014, 2, 18)))
-    tables = _grid(client, authority="hampshire").context["tables"]
-    assert [t["framework"] for t in tables] == ["SIF", "LAC"]
+    response = _grid(client, authority="hampshire")
+    assert [t["framework"] for t in response.context["tables"]] == ["SIF", "LAC"]
+    page = response.content.decode()
+    assert '<h2 id="grid-SIF">Single inspection framework (2013-18)</h2>' in page
+    assert '<h2 id="grid-LAC">Looked after children services (2012-13)</h2>' in page
