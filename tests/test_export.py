@@ -229,6 +229,13 @@ def test_csv_of_a_text_source_gives_its_evidence_line(client, hampshire):
         ),
         ("end=soon", ""),
         ("authority=hampshire&end=soon", ""),  # a query with errors states no filter
+        (  # cut at 150 characters, never ending on a separator
+            "group=&region=Yorkshire+and+the+Humber&area=safeguarding.overall_effectiveness"
+            "&framework=ILACS&framework=SIF&framework=SLAC&framework=LAC&framework=LSCB_REVIEW"
+            "&framework=JTAI&framework=FOCUSED_VISIT&start=2010-01-01&end=2020-12-31",
+            "every-authority_yorkshire-and-the-humber_focused-visit_ilacs_jtai_lac_lscb-review_"
+            "sif_slac_safeguarding-overall-effectiveness_from-2010-01-01_to-2020",
+        ),
     ],
 )
 def test_csv_file_name_states_the_filters(client, authorities, query, stated):
