@@ -39,9 +39,11 @@ def test_a_grid_row_links_to_its_authority(client, hampshire):
 
 
 def test_the_grid_of_one_area_has_that_column_only(client, hampshire):
-    make_judgement(make_inspection(hampshire))
-    (table,) = _grid(client, authority="hampshire", area="help_and_protection").context["tables"]
-    assert _columns(table) == ["help_and_protection"]
+    """Children in care is one of two ILACS areas on its theme."""
+    make_judgement(make_inspection(hampshire, start_date=date(2024, 6, 10)),
+                   area="children_in_care", label="CiC")  # fmt: skip
+    (table,) = _grid(client, authority="hampshire", area="children_in_care").context["tables"]
+    assert _columns(table) == ["children_in_care"]
 
 
 def test_the_grid_of_one_theme_has_the_columns_of_its_areas(client, hampshire):

@@ -12,11 +12,14 @@ import pytest
 from django.urls import reverse
 
 from authorities.models import LocalAuthority, StatisticalNeighbour
+from dashboards.catalogue import Catalogue, NotLoaded
 from dashboards.peers import (
     Graded,
     distribution,
     england_by_year,
+    existed_on,
     latest_per_authority,
+    missing_at,
     ranked_neighbours,
 )
 from tests.factories import make_inspection, make_judgement
@@ -119,6 +122,69 @@ def test_neighbours_are_ranked_worst_grade_first_then_newest_then_ungraded():
     }
     rows = ranked_neighbours([(names[pk], pk) for pk in (5, 4, 3, 2, 1)], latest, names)
     assert [r.authority.name for r in rows] == ["B", "C", "A", "D", "E"]
+
+
+def test_authorities_with_a_newer_report_not_loaded_are_counted_apart_grade_or_not():
+    latest = {1: graded(1, "good", date(2019, 1, 1))}
+    d = distribution("Group", [1, 2, 4], latest, missing={1, 2})
+    assert (d.members, d.graded, d.not_loaded, d.ungraded) == (3, 0, 2, 1)
+
+
+@pytest.mark.parametrize(
+    "published, expected",
+    [
+        (date(2020, 12, 31), {1, 4}),  # out on the day: counts
+        (date(2021, 1, 1), set()),  # not out yet
+        (date(2019, 1, 1), {4}),  # published the day 1 was inspected: not newer than its grade
+    ],
+)
+def test_a_report_not_loaded_counts_once_out_and_newer_than_the_latest_grade(published, expected):
+    latest = {1: graded(1, "good", date(2019, 1, 1))}
+    assert missing_at(latest, {1: published, 4: published}, date(2020, 12, 31)) == expected
+
+
+@pytest.mark.parametrize(
+    "day, existed",
+    [
+        (date(2019, 3, 31), False),
+        (date(2019, 4, 1), True),  # its first day
+        (date(2024, 3, 31), True),  # its last day
+        (date(2024, 4, 1), False),
+    ],
+)
+def test_an_authority_exists_from_its_first_day_to_its_last(day, existed):
+    authority = SimpleNamespace(existed_from=date(2019, 4, 1), existed_until=date(2024, 3, 31))
+    assert existed_on(authority, day) is existed
+
+
+def test_england_by_year_counts_apart_those_with_a_report_not_loaded_out_by_then():
+    authorities = [SimpleNamespace(pk=4, existed_from=None, existed_until=None)]
+    rows = [graded(4, "good", date(2019, 5, 1))]
+    years = england_by_year(
+        rows, authorities, LINEAGES, today=date(2021, 6, 30), published={4: date(2020, 8, 3)}
+    )
+    assert [(y, d.label, d.graded, d.not_loaded) for y, _, d in years] == [
+        (2019, "England", 1, 0),
+        (2020, "England", 0, 1),
+        (2021, "England", 0, 1),
+    ]
+
+
+def test_a_neighbour_row_names_the_predecessor_graded_its_rank_and_a_newer_report():
+    names = {pk: SimpleNamespace(pk=pk, name=name) for pk, name in [(1, "Poole"), (3, "BCP")]}
+    names[4] = SimpleNamespace(pk=4, name="Dorset")
+    latest = {3: graded(1, "good", date(2011, 10, 31)), 4: graded(4, "good", date(2022, 1, 10))}
+    url = "https://files.ofsted.gov.uk/v1/file/"
+    found = Catalogue(
+        not_loaded={
+            3: NotLoaded(date(2022, 5, 9), f"{url}1", "Not fetched"),
+            4: NotLoaded(date(2021, 5, 9), f"{url}2", "Not fetched"),  # older than its grade
+        }
+    )
+    dorset, bcp = ranked_neighbours([(names[3], 2), (names[4], 7)], latest, names, found)
+    assert (bcp.authority.name, bcp.dfe_rank, bcp.source.name) == ("BCP", 2, "Poole")
+    assert bcp.missing.published == date(2022, 5, 9)
+    assert (dorset.dfe_rank, dorset.source, dorset.missing) == (7, None, None)
 
 
 class _Tables(HTMLParser):
