@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 
 from inspections import frameworks as fw
 from inspections.models import AreaStatus, Inspection, Judgement
-from tests.factories import make_inspection, make_judgement
+from tests.factories import make_document, make_inspection, make_judgement
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +171,26 @@ def test_judgements_for_the_dashboards_run_by_inspection_date_then_authority_nam
         southampton_sif,
         hampshire_ilacs,
     ]
+
+
+def test_judgements_with_related_have_their_authority_and_document_at_hand(
+    hampshire, django_assert_num_queries
+):
+    document = make_document(file_name="hampshire-2019.pdf")
+    make_judgement(make_inspection(hampshire), source_document=document)
+    with django_assert_num_queries(1):
+        (judgement,) = Judgement.objects.with_related()
+        assert (judgement.inspection.authority.name, judgement.source_document.file_name) == (
+            "Hampshire",
+            "hampshire-2019.pdf",
+        )
+
+
+def test_inspections_for_the_dashboards_have_their_documents_at_hand(
+    hampshire, django_assert_num_queries
+):
+    make_document(file_name="hampshire-2019.pdf", inspection=make_inspection(hampshire))
+    with django_assert_num_queries(2):
+        (inspection,) = Inspection.objects.for_dashboard()
+        assert [d.file_name for d in inspection.documents.all()] == ["hampshire-2019.pdf"]
+        assert inspection.authority.name == "Hampshire"
