@@ -1,6 +1,5 @@
 import io
 import os
-import signal
 from pathlib import Path
 
 import pytest
@@ -49,31 +48,6 @@ def media_root(settings, tmp_path_factory):
     return settings.MEDIA_ROOT
 
 
-def _under_mutmut():
-    return "__mutmut_" in os.environ.get("MUTANT_UNDER_TEST", "")
-
-
-@pytest.fixture(autouse=True)
-def _mutant_time_limit():
-    """Under `make mutate`, a test fails after MUTANT_TEST_SECONDS (60) of wall time. mutmut's
-    own limit counts CPU time, and a mutant that makes the page cache wait for another worker's
-    build sleeps, using none: without this the run stalls on it."""
-    if not _under_mutmut():
-        yield
-        return
-
-    def stop(signum, frame):
-        raise TimeoutError("the test ran past MUTANT_TEST_SECONDS under mutmut")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(int(os.environ.get("MUTANT_TEST_SECONDS", "60")))
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 @pytest.fixture(autouse=True)
 def _fresh_page_cache():
     """Each test starts with an empty page cache: a page cached by an earlier test would outlive
@@ -100,7 +74,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     the database the clean run kept (--reuse-db), which holds them already: loading them again
     would take most of a mutant's run."""
     with django_db_blocker.unblock():
-        if _under_mutmut() and LocalAuthority.objects.exists():
+        mutant = "__mutmut_" in os.environ.get("MUTANT_UNDER_TEST", "")
+        if mutant and LocalAuthority.objects.exists():
             return
         call_command("load_authorities", stdout=io.StringIO())
 
