@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from inspections.models import Inspection, Judgement, SourceDocument
+from inspections.publications import Publication
 
 
 def make_inspection(authority, **kwargs):
@@ -27,3 +28,13 @@ def make_judgement(inspection, **kwargs):
     kwargs.setdefault("parsed_grade", kwargs["grade"])
     kwargs.setdefault("grade_as_printed", kwargs["grade"].replace("_", " ").capitalize())
     return Judgement.objects.create(inspection=inspection, **kwargs)
+
+
+def make_publication(authority, published, **kwargs):
+    """A graded report Ofsted lists for the authority (not fetched unless `state` says)."""
+    kwargs.setdefault(
+        "url", f"https://files.ofsted.gov.uk/v1/file/{authority.pk}{published:%Y%m%d}"
+    )
+    kwargs.setdefault("title", f"Children's services inspection - {published:%-d %B %Y}")
+    kwargs.setdefault("kind", Publication.Kind.GRADED_INSPECTION)
+    return Publication.objects.create(authority=authority, published=published, **kwargs)

@@ -8,7 +8,7 @@ import pytest
 from dashboards import catalogue
 from dashboards.catalogue import Catalogue, Currency, NotLoaded
 from inspections.publications import Publication
-from tests.factories import make_document, make_inspection, make_judgement
+from tests.factories import make_document, make_inspection, make_judgement, make_publication
 
 CHECKED = datetime(2026, 11, 30, 6, tzinfo=UTC)
 
@@ -49,19 +49,6 @@ def test_a_report_published_the_day_an_inspection_started_is_not_newer_than_its_
     assert found.after(8, None) is None
 
 
-def _listed(authority, published, **kwargs):
-    kwargs.setdefault(
-        "url", f"https://files.ofsted.gov.uk/v1/file/{authority.pk}{published:%Y%m%d}"
-    )
-    return Publication.objects.create(
-        authority=authority,
-        published=published,
-        title=f"Children's services inspection - {published:%-d %B %Y}",
-        kind=Publication.Kind.GRADED_INSPECTION,
-        **kwargs,
-    )
-
-
 def test_without_ofsteds_list_the_pages_say_they_cannot_tell_what_is_missing():
     assert str(Currency()) == (
         "Ofsted's list of published reports is not loaded here, so this page cannot say which "
@@ -71,7 +58,7 @@ def test_without_ofsteds_list_the_pages_say_they_cannot_tell_what_is_missing():
 
 def test_a_list_loaded_but_never_checked_says_so(hampshire):
     inspection = make_inspection(hampshire)
-    _listed(
+    make_publication(
         hampshire, date(2019, 6, 20), state="stored", document=make_document(inspection=inspection)
     )
     assert str(catalogue.read().currency) == (
@@ -80,8 +67,8 @@ def test_a_list_loaded_but_never_checked_says_so(hampshire):
 
 
 def test_the_newest_report_ofsted_lists_is_the_latest_published_not_the_last_listed(hampshire):
-    _listed(hampshire, date(2025, 5, 9))
-    _listed(hampshire, date(2016, 1, 12))
+    make_publication(hampshire, date(2025, 5, 9))
+    make_publication(hampshire, date(2016, 1, 12))
     assert catalogue.read().not_loaded[hampshire.pk].published == date(2025, 5, 9)
 
 

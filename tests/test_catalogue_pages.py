@@ -20,21 +20,12 @@ from dashboards.evidence import without_paths
 from dashboards.models import DataVersion
 from inspections.models import ImportProblem, ImportRun
 from inspections.publications import CatalogueCheck, Publication
-from tests.factories import make_document, make_inspection, make_judgement
+from tests.factories import make_document, make_inspection, make_judgement, make_publication
 
 pytestmark = pytest.mark.django_db
 
 SEED = "seed list (ofsted_publications.csv) of 22 Aug 2026"
 SERVER_PATH = "/srv/ofsted/downloads/80472_hampshire/"
-
-
-def make_entry(authority, published, **kwargs):
-    kwargs.setdefault(
-        "url", f"https://files.ofsted.gov.uk/v1/file/{authority.pk}{published:%Y%m%d}"
-    )
-    kwargs.setdefault("title", f"Children's services inspection - {published:%-d %B %Y}")
-    kwargs.setdefault("kind", Publication.Kind.GRADED_INSPECTION)
-    return Publication.objects.create(authority=authority, published=published, **kwargs)
 
 
 def checked(authority, day=date(2026, 8, 22), source=SEED):
@@ -52,9 +43,9 @@ def stale(authority, grade="requires_improvement", state="refused"):
     for area, label in [("overall_effectiveness", "Overall effectiveness"),
                         ("help_and_protection", "Help and protection")]:  # fmt: skip
         make_judgement(inspection, area=area, label=label, grade=grade, source_document=document)
-    make_entry(authority, date(2019, 6, 20), state="stored", document=document)
+    make_publication(authority, date(2019, 6, 20), state="stored", document=document)
     reason = f"{SERVER_PATH}50204404.pdf: not a PDF (an HTML page saved as .pdf)" if state else ""
-    make_entry(authority, date(2025, 5, 9), state=state or "not_fetched", reason=reason)
+    make_publication(authority, date(2025, 5, 9), state=state or "not_fetched", reason=reason)
     checked(authority)
     return inspection
 
@@ -244,7 +235,7 @@ def test_a_theme_still_judged_has_no_last_judged_note(client, hampshire):
 
 def test_authority_page_lists_every_catalogue_entry_with_its_state(client, hampshire):
     inspection = stale(hampshire)
-    make_entry(
+    make_publication(
         hampshire, date(2021, 3, 1), kind="focused_visit", title="Focused visit - 1 March 2021"
     )
     html = " ".join(_html(client.get(hampshire.get_absolute_url())).split())
@@ -321,7 +312,7 @@ def test_csv_gives_ofsteds_date_and_url_and_a_newer_report_not_loaded(client, ha
 
 
 def test_catalogue_writes_replace_the_data_version(hampshire):
-    entry = make_entry(hampshire, date(2025, 5, 9))
+    entry = make_publication(hampshire, date(2025, 5, 9))
     before = DataVersion.current()
     entry.record(state=Publication.State.REFUSED, reason="x.pdf: not a PDF")
     assert DataVersion.current() != before
@@ -360,7 +351,7 @@ def test_the_catalogue_adds_no_query_per_entry(
         client.get(url, params)
     for authority in LocalAuthority.objects.current().exclude(pk=hampshire.pk)[:30]:
         stale(authority)
-    make_entry(hampshire, date(2021, 3, 1), kind="focused_visit")
+    make_publication(hampshire, date(2021, 3, 1), kind="focused_visit")
     with django_assert_num_queries(len(before.captured_queries)):
         assert client.get(url, params).status_code == 200
 
@@ -368,7 +359,7 @@ def test_the_catalogue_adds_no_query_per_entry(
 def test_an_entry_whose_inspection_is_here_from_another_source_is_shown_with_it(client, hampshire):
     inspection = make_inspection(hampshire, start_date=date(2025, 3, 10))  # demo data, say
     make_judgement(inspection)
-    make_entry(hampshire, date(2025, 5, 9))
+    make_publication(hampshire, date(2025, 5, 9))
     html = " ".join(_html(client.get(hampshire.get_absolute_url())).split())
     block = html[html.index(f'id="inspection-{inspection.pk}"') :]
     assert "Published by Ofsted: 9 May 2025" in block[:1500]

@@ -10,8 +10,7 @@ from django.utils import timezone
 from authorities.models import LocalAuthority
 from dashboards.export import COLUMNS, LATEST_COLUMNS, neutralise, write_csv
 from inspections.models import Judgement
-from inspections.publications import Publication
-from tests.factories import make_document, make_inspection, make_judgement
+from tests.factories import make_document, make_inspection, make_judgement, make_publication
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -397,16 +396,6 @@ def test_the_compare_page_offers_the_latest_grades_of_its_view(client, hampshire
 # What each column says, read from Ofsted's catalogue, the evidence and the staff's actions
 
 
-def _listed(authority, published, **kwargs):
-    """A graded report Ofsted lists for the authority (not fetched unless `state` says)."""
-    kwargs.setdefault(
-        "url", f"https://files.ofsted.gov.uk/v1/file/{authority.pk}{published:%Y%m%d}"
-    )
-    kwargs.setdefault("title", f"Children's services inspection - {published:%-d %B %Y}")
-    kwargs.setdefault("kind", Publication.Kind.GRADED_INSPECTION)
-    return Publication.objects.create(authority=authority, published=published, **kwargs)
-
-
 def test_csv_row_of_an_area_on_no_theme_without_a_source(client, poole):
     """A SLAC sub-judgement is compared on no theme and may have no document; Ofsted's newer
     report of the authority is named on it all the same."""
@@ -414,7 +403,7 @@ def test_csv_row_of_an_area_on_no_theme_without_a_source(client, poole):
     make_judgement(
         slac, area="safeguarding.capacity_for_improvement", label="Capacity", grade="adequate"
     )
-    _listed(poole, date(2015, 3, 2))
+    make_publication(poole, date(2015, 3, 2))
     row = _named(client.get("/export.csv", {"authority": "poole"}))[0]
     assert (row["theme"], row["source_document"], row["grade_words"]) == ("", "", "Adequate")
     assert row["newer_report_not_loaded"] == "2015-03-02"
@@ -432,8 +421,12 @@ def test_csv_gives_the_first_date_ofsted_published_an_inspection(client, hampshi
     letter = make_document(inspection=inspection, file_name="letter.pdf")
     make_judgement(inspection, source_document=report)
     # Ofsted listed the later copy first.
-    _listed(hampshire, date(2019, 8, 1), document=letter, url="https://files.ofsted.gov.uk/2")
-    _listed(hampshire, date(2019, 6, 20), document=report, url="https://files.ofsted.gov.uk/1")
+    make_publication(
+        hampshire, date(2019, 8, 1), document=letter, url="https://files.ofsted.gov.uk/2"
+    )
+    make_publication(
+        hampshire, date(2019, 6, 20), document=report, url="https://files.ofsted.gov.uk/1"
+    )
     row = _named(client.get("/export.csv", {"authority": "hampshire"}))[0]
     assert (row["ofsted_published"], row["ofsted_url"]) == (
         "2019-06-20",
@@ -447,7 +440,7 @@ def test_csv_names_no_newer_report_when_ofsteds_newest_is_older_than_the_inspect
     """Ofsted's list, read before the inspection, ends with a report not loaded here: it is
     older than the grade shown, so nothing newer is missing."""
     make_judgement(make_inspection(hampshire, start_date=date(2022, 5, 9)))
-    _listed(hampshire, date(2019, 6, 20))
+    make_publication(hampshire, date(2019, 6, 20))
     row = _named(client.get("/export.csv", {"authority": "hampshire"}))[0]
     assert row["newer_report_not_loaded"] == ""
     query = {"authority": "hampshire", "theme": "overall", "latest": "1"}
@@ -492,8 +485,8 @@ def test_latest_csv_row_states_the_grade_its_evidence_review_and_correction(
         review_reason="Table and body disagree",
     )
     judgement.correct(grade="requires_improvement", reason="Misread table", user=staff_user)
-    _listed(hampshire, date(2019, 6, 20), document=document, state="stored")
-    _listed(hampshire, date(2025, 5, 9))
+    make_publication(hampshire, date(2019, 6, 20), document=document, state="stored")
+    make_publication(hampshire, date(2025, 5, 9))
     rows = _named(client.get("/export.csv", {"authority": "hampshire", "latest": "1"}))
     row = next(r for r in rows if r["theme"] == "overall")
     neighbours = hampshire.neighbour_links.filter(model_version="current").order_by("rank")
