@@ -105,23 +105,29 @@ def dashboard_page(read=None):
     def decorator(view):
         @functools.wraps(view)
         def cached(request, *args, **kwargs):
-            if read is None:
-                name, arguments = request.path, args
-            else:
-                form = read(request)
-                name, arguments = form.page_key(), (form, *args)
-            if name is None:
-                response, hit = view(request, *arguments, **kwargs), False
-            else:
-                digest = hashlib.sha256(name.encode()).hexdigest()
-                key = f"page:{view.__name__}:{etag(request)}:{digest}"
-                response, hit = cached_page(key, lambda: view(request, *arguments, **kwargs))
-            response["X-Page-Cache"] = "hit" if hit else "miss"
-            patch_cache_control(response, no_cache=True)
-            if settings.LOGIN_REQUIRED:  # a directive has no false form: left out, not "=False"
-                patch_cache_control(response, private=True)
-            return response
+            return serve(request, view, read, args, kwargs)
 
         return require_safe(condition(etag_func=etag, last_modified_func=last_modified)(cached))
 
     return decorator
+
+
+def serve(request, view, read, args, kwargs):
+    """The response of a `dashboard_page` view, from the cache or built, with its cache headers.
+    (Kept outside the decorator, which runs once at import, so that its lines can be tested.)"""
+    if read is None:
+        name, arguments = request.path, args
+    else:
+        form = read(request)
+        name, arguments = form.page_key(), (form, *args)
+    if name is None:
+        response, hit = view(request, *arguments, **kwargs), False
+    else:
+        digest = hashlib.sha256(name.encode()).hexdigest()
+        key = f"page:{view.__name__}:{etag(request)}:{digest}"
+        response, hit = cached_page(key, lambda: view(request, *arguments, **kwargs))
+    response["X-Page-Cache"] = "hit" if hit else "miss"
+    patch_cache_control(response, no_cache=True)
+    if settings.LOGIN_REQUIRED:  # a directive has no false form: left out, not "=False"
+        patch_cache_control(response, private=True)
+    return response

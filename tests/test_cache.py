@@ -245,6 +245,16 @@ def clock(monkeypatch):
     return clock
 
 
+def test_a_lone_worker_builds_pages_at_once_and_frees_each_lock(redis_cache, clock):
+    for key in ["page:k", "page:l"]:
+        page, hit = pagecache.cached_page(key, lambda key=key: HttpResponse(f"{key} page"))
+
+        assert (page.content, hit) == (f"{key} page".encode(), False)
+        assert cache.get(f"{key}:building") is None
+        assert cache.get(key).content == f"{key} page".encode()
+    assert clock.now == 0  # nobody else was building either page: no wait
+
+
 def test_a_worker_waits_for_the_page_another_is_building(redis_cache, clock, monkeypatch):
     built = []
     cache.add("page:k:building", 1, 10)  # another worker is building it
