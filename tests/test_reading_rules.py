@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from inspections.models import Judgement
+from inspections.models import Inspection, Judgement
 from inspections.parsing.judgements import FoundJudgement
 from inspections.parsing.text import Evidence
 from tests.factories import make_document, make_inspection, make_judgement
@@ -236,6 +236,16 @@ def test_an_inspection_flag_adds_each_reason_once(inspection):
     inspection.refresh_from_db()
     assert inspection.needs_review
     assert inspection.review_reason == "joined by its grades\nmoved"
+
+
+def test_an_inspection_flag_writes_only_the_review_fields(inspection):
+    # Another writer (a staff correction) saves the lead inspector after this copy was read.
+    Inspection.objects.filter(pk=inspection.pk).update(lead_inspector="Ann Lee")
+
+    inspection.flag(["joined by its grades"])
+
+    inspection.refresh_from_db()
+    assert (inspection.lead_inspector, inspection.needs_review) == ("Ann Lee", True)
 
 
 def test_areas_not_judged_accumulate(inspection):
