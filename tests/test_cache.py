@@ -281,3 +281,162 @@ def test_a_worker_builds_the_page_itself_when_the_other_never_finishes(redis_cac
     # It waited as long as a build may take, and no longer.
     assert pagecache.BUILD_WAIT_SECONDS <= clock.now < pagecache.BUILD_WAIT_SECONDS + 0.1
     assert cache.get("page:k").content == b"my page"
+
+
+# --- FailSoftRedisCache, each operation (the pages' outage tests are in test_cache_outage.py) ----
+
+
+@pytest.fixture
+def fail_soft(monkeypatch):
+    """A FailSoftRedisCache on the test Redis database, with the outages of this test only."""
+    from dashboards import cache as module
+
+    monkeypatch.setattr(module, "_outages", {})
+
+    def make(location=REDIS_URL, retry_after=5):
+        options = {**cache_from_url(location)["OPTIONS"], "RETRY_AFTER": retry_after}
+        return module.FailSoftRedisCache(location, {"KEY_PREFIX": REDIS_PREFIX, "OPTIONS": options})
+
+    return make
+
+
+@pytest.fixture
+def clear_redis(redis_cache):
+    """The test Redis database emptied before and after (through the redis_cache fixture)."""
+    return redis_cache
+
+
+def test_fail_soft_redis_answers_as_django_s_redis_cache_while_redis_is_up(fail_soft, clear_redis):
+    c = fail_soft()
+
+    assert c.add("a", 1) is True
+    assert c.add("a", 2) is False
+    assert c.get("a") == 1
+    assert c.get("missing", "default") == "default"
+    c.set("b", "two", timeout=60)
+    assert c.touch("b", 120) is True
+    assert c.touch("missing") is False
+    assert c.has_key("b") and not c.has_key("missing")
+    assert c.get_many(["a", "b", "missing"]) == {"a": 1, "b": "two"}
+    assert c.incr("a", 4) == 5
+    with pytest.raises(ValueError):
+        c.incr("missing")
+    assert c.set_many({"c": 3, "d": 4}) == []
+    assert c.delete("c") is True and c.delete("c") is False
+    c.delete_many(["a", "d"])
+    assert c.get_many(["a", "b", "c", "d"]) == {"b": "two"}
+    c.clear()
+    assert c.get("b") is None
+
+
+# Nothing listens on port 1: each call fails at once with a connection error.
+DOWN = "redis://:secret@127.0.0.1:1/0"
+
+
+def test_fail_soft_redis_answers_as_an_empty_cache_while_redis_is_down(fail_soft):
+    c = fail_soft(DOWN, retry_after=0)  # tries Redis on every call
+
+    assert c.add("a", 1) is True  # "added": a worker builds the page itself
+    assert c.get("a") is None and c.get("a", "default") == "default"
+    assert c.set("a", 1) is None
+    assert c.touch("a") is False
+    assert c.delete("a") is False
+    assert c.get_many(["a", "b"]) == {}
+    assert c.has_key("a") is False
+    with pytest.raises(ValueError, match="Key 'a' not found"):
+        c.incr("a")
+    assert c.set_many({"a": 1}) == []
+    assert c.delete_many(["a"]) is None
+    assert c.clear() is None
+
+
+def test_fail_soft_redis_logs_the_outage_once_without_the_password(fail_soft, caplog):
+    c = fail_soft(DOWN, retry_after=0)
+
+    with caplog.at_level("WARNING", logger="dashboards.cache"):
+        c.get("a")
+        c.get("b")
+
+    [record] = caplog.records
+    message = record.getMessage()
+    assert message.startswith("Page cache at redis://127.0.0.1:1/0 unreachable (ConnectionError: ")
+    assert message.endswith("Redis is tried again every 0 s")
+    assert "secret" not in message
+
+
+def test_fail_soft_redis_leaves_a_dead_redis_alone_until_the_interval_is_over(
+    fail_soft, monkeypatch
+):
+    from dashboards import cache as module
+
+    now = [100.0]
+    monkeypatch.setattr(module.time, "monotonic", lambda: now[0])
+    tries = []
+    real_get = module.RedisCache.get
+    monkeypatch.setattr(
+        module.RedisCache,
+        "get",
+        lambda self, *a, **k: tries.append(now[0]) or real_get(self, *a, **k),
+    )
+    c = fail_soft(DOWN, retry_after=5)
+
+    c.get("a")  # fails: Redis is left alone until 105
+    for now[0] in [101.0, 104.9]:
+        c.get("a")
+    now[0] = 105.0
+    c.get("a")  # the one that tries again, and fails: alone until 110
+    now[0] = 109.0
+    c.get("a")
+
+    assert tries == [100.0, 105.0]
+    # Another cache object of the same location (another thread's) shares what is known.
+    now[0] = 109.5
+    fail_soft(DOWN, retry_after=5).get("a")
+    assert tries == [100.0, 105.0]
+
+
+def test_fail_soft_redis_lets_one_caller_try_again_while_the_others_go_without(
+    fail_soft, monkeypatch
+):
+    from dashboards import cache as module
+
+    now = [100.0]
+    monkeypatch.setattr(module.time, "monotonic", lambda: now[0])
+    c = fail_soft(DOWN, retry_after=5)
+    c.get("a")  # fails: Redis is left alone until 105
+    now[0] = 105.0
+    during_the_try = []
+    real_get = module.RedisCache.get
+
+    def another_thread_asks_meanwhile(self, *args, **kwargs):
+        during_the_try.append(c._skip())
+        return real_get(self, *args, **kwargs)
+
+    monkeypatch.setattr(module.RedisCache, "get", another_thread_asks_meanwhile)
+    c.get("a")
+
+    assert during_the_try == [True]
+
+
+def test_fail_soft_redis_logs_when_redis_is_back(fail_soft, clear_redis, caplog, monkeypatch):
+    from dashboards import cache as module
+
+    c = fail_soft(retry_after=0)
+    outage = module._outages[(REDIS_URL,)]
+    outage.down = True  # as after a failure
+
+    with caplog.at_level("WARNING", logger="dashboards.cache"):
+        c.set("a", 1)
+        c.get("a")
+
+    assert [r.getMessage() for r in caplog.records] == [f"Page cache at {REDIS_URL} is back"]
+    assert outage.down is False
+    assert c.get("a") == 1
+
+
+def test_fail_soft_redis_tries_again_every_5_s_unless_told(monkeypatch):
+    from dashboards import cache as module
+
+    monkeypatch.setattr(module, "_outages", {})
+
+    assert module.FailSoftRedisCache(REDIS_URL, {}).retry_after == 5.0
