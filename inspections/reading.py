@@ -90,7 +90,7 @@ def text_fingerprint(pages):
 
 def read_text(path):
     data = Path(path).read_bytes()
-    if not data.strip():
+    if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise NotAReport(f"{path}: the file is empty")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ParseError(f"{path}: the text is UTF-16; convert it to UTF-8 and ingest it again")

@@ -188,6 +188,7 @@ def test_eight_words_make_one_shingle_and_fewer_make_none():
     [
         (b"", NotAReport, "the file is empty"),
         (b" \r\n\t\n", NotAReport, "the file is empty"),
+        (b"\xef\xbb\xbf\n", NotAReport, "the file is empty"),  # a UTF-8 byte-order mark only
         (b"\xff\xfeO\x00f\x00", ParseError, "the text is UTF-16; convert it to UTF-8 and ingest "
          "it again"),
         (b"\xfe\xff\x00O\x00f", ParseError, "the text is UTF-16; convert it to UTF-8 and ingest "
