@@ -1,0 +1,2 @@
+"""The dashboards' filter forms (dashboards/filters.py, forms.py): what each filter chooses and how the
+choice is described."""

@@ -1,0 +1,1 @@
+"""Storing what a worker read (inspections/ingest.py): placing, matching, reparsing and flagging."""
