@@ -108,8 +108,10 @@ def read_text(path):
 def read_document(path, authorities, sha256=None, size=None):
     """Extract and parse one file. Bad input comes back as status 'refused' with its reason."""
     path = str(path)
-    result = ReadResult(path=path, sha256=sha256 or sha256_of(path), size=size or 0)
+    result = ReadResult(path=path, sha256=sha256 or "", size=size or 0)
     try:
+        if not result.sha256:
+            result.sha256 = sha256_of(path)
         if not result.size:
             result.size = Path(path).stat().st_size
         if path.lower().endswith(".pdf"):
@@ -140,6 +142,8 @@ def read_document(path, authorities, sha256=None, size=None):
     except (ParseError, PdfError) as e:
         result.status, result.reason = REFUSED, _with_path(path, str(e))
         result.not_a_report = isinstance(e, NotAReport)
+    except NotARegularFile as e:
+        result.status, result.reason = REFUSED, str(e)
     except OSError as e:
         result.status, result.reason = REFUSED, f"{path}: cannot read the file ({e.strerror})"
     except MemoryError:  # past the worker's cap (workers.py): a decompression bomb, say

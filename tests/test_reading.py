@@ -108,6 +108,24 @@ def test_sha256_of_a_fifo_refuses_it_without_waiting(tmp_path, fails_rather_than
     assert str(raised.value) == f"{fifo}: not a regular file (a FIFO)"
 
 
+def test_read_document_refuses_a_fifo_it_is_asked_to_hash(tmp_path, fails_rather_than_waits):
+    fifo = tmp_path / "pipe.pdf"
+    os.mkfifo(fifo)
+
+    result = reading.read_document(fifo, authorities=[])
+
+    assert (result.status, result.reason) == ("refused", f"{fifo}: not a regular file (a FIFO)")
+
+
+def test_read_document_refuses_a_missing_file(tmp_path):
+    result = reading.read_document(tmp_path / "gone.pdf", authorities=[])
+
+    assert (
+        result.reason
+        == f"{tmp_path / 'gone.pdf'}: cannot read the file (No such file or directory)"
+    )
+
+
 def test_sha256_of_a_device_refuses_it():
     with pytest.raises(reading.NotARegularFile) as raised:
         reading.sha256_of("/dev/null")
