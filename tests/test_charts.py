@@ -1,2 +1,411 @@
-"""The compare page's charts and tables, called directly: rows read for drawing (dashboards/charts.py),
-the figures (chart_figure.py, chart_layout.py, figures.py)."""
+"""The compare page's charts and tables, called directly: rows read for drawing
+(dashboards/charts.py), the figures (chart_figure.py, chart_layout.py, figures.py)."""
+
+from datetime import date
+from itertools import count
+from types import SimpleNamespace
+
+import pytest
+
+from dashboards import chart_figure, chart_layout, charts, figures
+
+# --- What every figure shares (figures.py) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        (
+            'Children\'s services <Team> & "partners"',
+            'Children\'s services &lt;Team&gt; &amp; "partners"',
+        ),
+        (3, "3"),
+    ],
+)
+def test_text_typed_by_people_is_escaped_but_quotes_are_kept(value, shown):
+    assert figures.text(value) == shown
+
+
+def test_the_source_sits_at_the_left_under_its_plot_in_small_grey_type():
+    assert figures.source_annotation("Source: Ofsted", 130, 260) == {
+        "x": 0,
+        "y": -0.5,  # 130 px under a 260 px plot: half the plot's height below it
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "left",
+        "yanchor": "top",
+        "align": "left",
+        "showarrow": False,
+        "text": "Source: Ofsted",
+        "font": {"size": 10, "color": "#444"},
+    }
+
+
+@pytest.mark.parametrize("rows, source_top", [(0, 44), (1, 65), (3, 107)])
+def test_the_source_starts_a_gap_under_the_legends_last_row(rows, source_top):
+    # 34 px to the legend, 21 px a row, a 10 px gap; the source takes 52 px more.
+    assert figures.below_plot(34, rows) == (source_top, source_top + 52)
+
+
+def test_the_legend_lists_one_entry_a_row_under_the_plot():
+    assert figures.legend_below(52, 260, font={"size": 11}) == {
+        "orientation": "v",
+        "x": 0,
+        "y": -0.2,
+        "yanchor": "top",
+        "tracegroupgap": 0,
+        "font": {"size": 11},
+    }
+
+
+def test_the_base_layout_escapes_its_title_and_subtitle_and_takes_its_height():
+    layout = figures.base_layout(
+        "Children & families",
+        ["Hampshire <and> peers", "ILACS inspections"],
+        margin={"t": 90},
+        height=400,
+        hovermode="x",
+    )
+    assert layout == {
+        "title": {
+            "text": "Children &amp; families",
+            "subtitle": {"text": "Hampshire &lt;and&gt; peers<br>ILACS inspections"},
+            "x": 0.01,
+        },
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "font": figures.FONT,
+        "margin": {"t": 90},
+        "hovermode": "x",  # `extra` replaces a part
+        "height": 400,
+    }
+
+
+def test_without_a_height_the_figure_takes_its_containers():
+    layout = figures.base_layout("Map", [], margin={})
+    assert "height" not in layout
+    assert layout["hovermode"] == "closest"
+    assert layout["title"]["subtitle"]["text"] == ""
+
+
+# --- The frame round the lines (chart_layout.py) ----------------------------------------------
+
+
+def _era_band(start, end, fill):
+    return {
+        "type": "rect",
+        "xref": "x",
+        "yref": "y domain",
+        "x0": start,
+        "x1": end,
+        "y0": 0,
+        "y1": 1,
+        "fillcolor": fill,
+        "layer": "below",
+        "line": {"width": 0},
+    }
+
+
+def _era_label(middle, framework):
+    return {
+        "x": middle,
+        "y": 1.0,
+        "yref": "paper",
+        "yanchor": "bottom",
+        "text": f"<b>{framework}</b>",
+        "showarrow": False,
+        "font": {"size": 12, "color": "#333"},
+    }
+
+
+def test_each_framework_era_is_shaded_in_turn_and_labelled_over_its_middle():
+    shapes, labels = chart_layout.era_marks(date(2012, 1, 1), date(2020, 1, 1))
+    # SLAC's era is cut to the chart's first day, ILACS's (still running) ends at its last.
+    assert shapes == [
+        _era_band("2012-01-01", "2012-05-31", "#e8e8e8"),
+        _era_band("2012-06-01", "2013-11-10", "#f7f7f7"),
+        _era_band("2013-11-11", "2017-12-31", "#e8e8e8"),
+        _era_band("2018-01-01", "2020-01-01", "#f7f7f7"),
+    ]
+    assert labels == [
+        _era_label("2012-03-16", "SLAC"),  # 75 of the 151 days in view
+        _era_label("2013-02-19", "LAC"),
+        _era_label("2015-12-06", "SIF"),
+        _era_label("2019-01-01", "ILACS"),
+    ]
+
+
+def test_an_era_outside_the_range_is_not_drawn_and_the_others_keep_their_shade():
+    shapes, labels = chart_layout.era_marks(date(2014, 1, 1), date(2016, 1, 1))
+    assert shapes == [_era_band("2014-01-01", "2016-01-01", "#e8e8e8")]  # SIF's, the third
+    assert labels == [_era_label("2015-01-01", "SIF")]
+
+
+def _join_line(day):
+    return {
+        "type": "line",
+        "yref": "y domain",
+        "x0": day,
+        "x1": day,
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": "#555", "dash": "dot", "width": 1.5},
+    }
+
+
+def test_a_join_is_a_dotted_line_labelled_under_the_not_judged_row_reading_into_the_plot():
+    joins = [
+        (
+            date(2019, 4, 1),
+            "Bournemouth and Poole → Bournemouth, Christchurch and Poole, 1 Apr 2019",
+        ),
+        (date(2012, 4, 1), "Telford & Wrekin → Shropshire, 1 Apr 2012"),
+    ]
+    shapes, labels, foot = chart_layout.join_marks(joins, date(2010, 1, 1), date(2022, 1, 1))
+    assert shapes == [_join_line("2019-04-01"), _join_line("2012-04-01")]
+    label = {"y": 5.25, "yanchor": "top", "showarrow": False, "font": {"size": 10, "color": "#333"}}
+    assert labels == [
+        # Right of the middle (2016): the label reads leftwards from its line.
+        {
+            **label,
+            "x": "2019-04-01",
+            "xanchor": "right",
+            "align": "right",
+            "text": "Bournemouth and Poole →<br>Bournemouth, Christchurch and<br>Poole, 1 Apr 2019",
+        },
+        {
+            **label,
+            "x": "2012-04-01",
+            "xanchor": "left",
+            "align": "left",
+            "text": "Telford &amp; Wrekin → Shropshire, 1<br>Apr 2012",
+        },
+    ]
+    # Two lines fit under the "Not judged" row (5) down to 5.95; the third needs 0.3 more.
+    assert foot == pytest.approx(6.25)
+
+
+def test_without_joins_the_axis_ends_under_the_not_judged_row():
+    assert chart_layout.join_marks([], date(2010, 1, 1), date(2022, 1, 1)) == ([], [], 5.95)
+
+
+def test_the_desktop_source_note_is_three_lines():
+    assert chart_layout.source_note_lines(date(2026, 12, 2)) == [
+        "Source: Ofsted inspection reports on local authority children's services,",
+        "via Ofsted Compare. Drawn 2 December 2026.",
+        "Grades in each framework's own words; 1-4 scale for drawing only.",
+    ]
+
+
+def test_the_phones_source_note_wraps_each_sentence_at_its_width():
+    assert chart_layout.source_note_lines(date(2026, 12, 2), 46) == [
+        "Source: Ofsted inspection reports on local",
+        "authority children's services, via Ofsted",
+        "Compare.",
+        "Drawn 2 December 2026.",
+        "Grades in each framework's own words; 1-4",
+        "scale for drawing only.",
+    ]
+
+
+PHONE_SOURCE = (
+    "Source: Ofsted inspection reports on local<br>authority children's services, via Ofsted"
+    "<br>Compare.<br>Drawn 2 December 2026.<br>Grades in each framework's own words; 1-4"
+    "<br>scale for drawing only."
+)
+MERGER = (
+    date(2019, 4, 1),
+    "Bournemouth and Poole → Bournemouth, Christchurch and Poole, 1 Apr 2019",
+)
+
+
+def _desktop(top, joins):
+    """A desktop layout's parts that the phone's and print's changes read: four era labels, the
+    joins' labels, then the source; a plot 260 px high under a `top` px margin."""
+    return {
+        "margin": {"t": top, "b": 138},
+        "height": top + 260 + 138,
+        "annotations": [{}] * (4 + len(joins) + 1),
+    }
+
+
+def test_the_phones_layout_wraps_the_subtitle_source_and_join_labels_and_staggers_the_eras():
+    joins = [MERGER, (date(2021, 4, 1), "Northants → North and West, 1 Apr 2021")]
+    subtitle = "Ofsted grades by inspection date: Telford & Wrekin and its statistical neighbours"
+    # The desktop wrapped the subtitle in two lines (15 px more), the axis ends at 6.25.
+    changes = chart_layout.compact_layout(
+        _desktop(105, joins), subtitle, 4, date(2026, 12, 2), joins, 6.25
+    )
+    # Two subtitle lines on the phone (15 px and 14 px more than one line on the desktop), six of
+    # source (three more, 45 px), and the four lines of the longest join's label.
+    assert changes == {
+        "title.yref": "container",
+        "title.yanchor": "top",
+        "title.y": pytest.approx(1 - 6 / 562),
+        "title.font.size": 16,
+        "title.subtitle.text": "Ofsted grades by inspection date: Telford &amp;"
+        "<br>Wrekin and its statistical neighbours",
+        "title.subtitle.font.size": 12,
+        "margin.t": 90 + 29,
+        "margin.b": 138 + 45,
+        "height": 503 - 15 + 29 + 45,
+        "yaxis.ticktext": [
+            "Outstanding",
+            "Good",
+            "RI or<br>adequate",
+            "Inadequate",
+            "Not<br>judged",
+        ],
+        "legend.font.size": 11,
+        "annotations[6].text": PHONE_SOURCE,
+        # The second and fourth era labels one step higher.
+        "annotations[1].yshift": 14,
+        "annotations[3].yshift": 14,
+        "annotations[4].text": "Bournemouth and<br>Poole → Bournemouth,"
+        "<br>Christchurch and<br>Poole, 1 Apr 2019",
+        "annotations[4].font.size": 9,
+        "annotations[4].y": 5.45,
+        "annotations[5].text": "Northants → North<br>and West, 1 Apr 2021",
+        "annotations[5].font.size": 9,
+        "annotations[5].y": 5.45,
+        "yaxis.range": [pytest.approx(5.45 + 0.28 * 4 + 0.1), 0.5],
+    }
+
+
+def test_the_phone_keeps_the_desktops_deeper_axis_for_a_short_join_label():
+    joins = [(date(2021, 4, 1), "Northants → West")]
+    changes = chart_layout.compact_layout(
+        _desktop(90, joins), "Hampshire", 4, date(2026, 12, 2), joins, 6.25
+    )
+    assert changes["yaxis.range"] == [6.25, 0.5]
+    assert changes["annotations[4].text"] == "Northants → West"
+    assert changes["height"] == 488 + 14 + 45  # one subtitle line: only the title's 14 px
+
+
+def test_without_joins_the_phone_leaves_the_axis_alone():
+    changes = chart_layout.compact_layout(_desktop(90, []), "Hampshire", 2, date(2026, 12, 2))
+    assert "yaxis.range" not in changes
+    assert [k for k in changes if k.startswith("annotations")] == [
+        "annotations[4].text",
+        "annotations[1].yshift",
+    ]
+
+
+@pytest.mark.parametrize("source, bottom", [(True, 107 + 6 * 15), (False, 107)])
+def test_print_lays_the_phones_chart_beside_its_table_with_or_without_the_source(source, bottom):
+    joins = [MERGER, (date(2021, 4, 1), "Northants → North and West, 1 Apr 2021")]
+    layout = _desktop(105, joins)
+    compact = chart_layout.compact_layout(layout, "Hampshire", 4, date(2026, 12, 2), joins, 6.25)
+    changes = chart_layout.print_layout(layout, compact, 3, source=source)
+    # Three legend rows: the source starts 34 + 3 x 21 + 10 = 107 px under the plot.
+    foot, top = changes.pop("yaxis.range")
+    assert top == 0.5
+    assert changes == {
+        **{k: v for k, v in compact.items() if k != "yaxis.range"},
+        "width": 390,
+        "height": compact["margin.t"] + 170 + bottom,
+        "margin.b": bottom,
+        "legend.y": -0.2,
+        "annotations[6].y": pytest.approx(-107 / 170),
+        "annotations[6].visible": source,
+    }
+    # Under the 170 px plot, the longest join label (four 11 px lines) has its 48 px.
+    assert (foot - 5.45) / (foot - 0.5) * 170 == pytest.approx(4 * 11 + 4)
+
+
+def test_print_keeps_the_phones_axis_when_it_leaves_room_enough():
+    joins = [(date(2021, 4, 1), "Northants → West")]
+    layout = _desktop(90, joins)
+    compact = chart_layout.compact_layout(layout, "Hampshire", 4, date(2026, 12, 2), joins, 6.25)
+    changes = chart_layout.print_layout(layout, compact, 1, source=True)
+    assert changes["yaxis.range"] == [6.25, 0.5]
+    assert changes["margin.b"] == 65 + 6 * 15
+
+
+def test_print_without_joins_leaves_the_axis_alone():
+    layout = _desktop(90, [])
+    compact = chart_layout.compact_layout(layout, "Hampshire", 4, date(2026, 12, 2))
+    assert "yaxis.range" not in chart_layout.print_layout(layout, compact, 1, source=True)
+
+
+# --- A theme's lines (chart_figure.py) ---------------------------------------------------------
+
+_ids = count(100)
+
+
+def _authority(name):
+    return SimpleNamespace(pk=next(_ids), name=name)
+
+
+def _inspection(authority, day, framework="ILACS"):
+    pk = next(_ids)
+    return SimpleNamespace(
+        pk=pk,
+        start_date=day,
+        authority=authority,
+        get_framework_display=lambda: framework,
+        get_absolute_url=lambda: f"/inspections/{pk}/",
+    )
+
+
+def _graded(inspection, score, words, owner=None, **judgement):
+    judgement.setdefault("label", "Overall effectiveness")
+    judgement.setdefault("area", "overall_effectiveness")
+    judgement.setdefault("is_corrected", False)
+    found = SimpleNamespace(score=score, grade_in_framework_words=words, **judgement)
+    return charts.Entry(inspection, owner or inspection.authority, judgement=found)
+
+
+def _gap(inspection, note, owner=None):
+    return charts.Entry(inspection, owner or inspection.authority, note=note)
+
+
+def test_the_hover_names_the_authority_framework_date_area_and_grade_and_links_the_inspection():
+    telford = _authority("Telford & Wrekin")
+    slac = _inspection(telford, date(2011, 6, 7), "SLAC")
+    judged = _graded(
+        slac,
+        3,
+        "Adequate",
+        label="Overall <effectiveness>",
+        area="safeguarding.overall_effectiveness",
+    )
+    assert chart_figure._hover(judged) == [
+        "Telford &amp; Wrekin",
+        "SLAC",
+        "7 Jun 2011",
+        "Safeguarding: Overall &lt;effectiveness&gt;",
+        "Adequate",
+        f"/inspections/{slac.pk}/",
+    ]
+    corrected = _graded(_inspection(telford, None), 4, "Inadequate", is_corrected=True)
+    assert chart_figure._hover(corrected)[2:5] == [
+        "undated",
+        "Overall effectiveness",
+        "Inadequate (corrected)",
+    ]
+    gap = _gap(slac, "SLAC did not grade adoption & more.")
+    assert chart_figure._hover(gap)[3:5] == [
+        "Not judged",
+        "SLAC did not grade adoption &amp; more.",
+    ]
+
+
+def test_each_of_few_lines_has_its_own_colour_marker_and_dash_in_turn():
+    assert chart_figure.looks([7, 8, 9]) == [
+        {"colour": "#0072B2", "symbol": "circle", "dash": "solid"},
+        {"colour": "#D55E00", "symbol": "square", "dash": "dash"},
+        {"colour": "#009E73", "symbol": "diamond", "dash": "dot"},
+    ]
+    # Past the end of each list, each starts again on its own.
+    assert chart_figure.style(7) == {"colour": "#0072B2", "symbol": "x", "dash": "dot"}
+
+
+def test_with_many_lines_each_focus_line_takes_the_next_style():
+    owners = list(range(10))
+    looks = chart_figure.looks(owners, focus_ids=[8, 3])
+    assert looks[3] == chart_figure.style(0)  # in drawing order, not the focus's order
+    assert looks[8] == chart_figure.style(1)
+    assert [i for i, look in enumerate(looks) if look == chart_figure.BACKGROUND] == [
+        0, 1, 2, 4, 5, 6, 7, 9
+    ]  # fmt: skip
