@@ -409,3 +409,259 @@ def test_with_many_lines_each_focus_line_takes_the_next_style():
     assert [i for i, look in enumerate(looks) if look == chart_figure.BACKGROUND] == [
         0, 1, 2, 4, 5, 6, 7, 9
     ]  # fmt: skip
+
+
+def test_a_coloured_line_draws_its_grades_and_its_gaps_as_open_markers_on_the_not_judged_row():
+    telford = _authority("Telford & Wrekin")
+    slac = _gap(_inspection(telford, date(2011, 6, 27), "SLAC"), "SLAC judged no overall.")
+    ilacs = _graded(_inspection(telford, date(2019, 4, 29)), 1, "Outstanding")
+    lines = [(telford, "Telford & Wrekin", chart_figure.style(1))]
+    traces = chart_figure.theme_figure("overall", [slac, ilacs], lines, [], "", date(2026, 12, 2))[
+        "data"
+    ]
+    look = {"symbol": "square", "size": 11, "color": "#D55E00"}
+    assert traces == [
+        {
+            "type": "scatter",
+            "x": ["2011-06-27", "2019-04-29"],
+            "y": [None, 1],  # the gap breaks the line
+            "customdata": [chart_figure._hover(slac), chart_figure._hover(ilacs)],
+            "hovertemplate": chart_figure.HOVER,
+            "name": "Telford &amp; Wrekin",
+            "legendgroup": str(telford.pk),
+            "showlegend": True,
+            "mode": "lines+markers",
+            "connectgaps": False,
+            "line": {"color": "#D55E00", "dash": "dash", "width": 2},
+            "marker": look,
+        },
+        {
+            "type": "scatter",
+            "x": ["2011-06-27"],
+            "y": [5],
+            "customdata": [chart_figure._hover(slac)],
+            "hovertemplate": chart_figure.HOVER,
+            "name": "Telford &amp; Wrekin: not judged",
+            "legendgroup": str(telford.pk),  # hidden and shown with its line
+            "showlegend": False,
+            "mode": "markers",
+            "marker": {**look, "symbol": "square-open"},
+        },
+    ]
+
+
+def test_an_undated_inspection_is_listed_but_not_drawn():
+    hampshire = _authority("Hampshire")
+    dated = _graded(_inspection(hampshire, date(2019, 4, 29)), 2, "Good")
+    undated = _graded(_inspection(hampshire, None), 4, "Inadequate")
+    lines = [(hampshire, "Hampshire", chart_figure.style(0))]
+    figure = chart_figure.theme_figure(
+        "overall", [undated, dated], lines, [], "", date(2026, 12, 2)
+    )
+    (line,) = figure["data"]
+    assert (line["x"], line["y"]) == (["2019-04-29"], [2])
+    # 240 days before the first date drawn, 120 after today.
+    assert figure["layout"]["xaxis"]["range"] == ["2018-09-01", "2027-04-01"]
+
+
+def test_a_line_that_joins_another_runs_from_its_last_grade_to_their_first_after_it():
+    poole, bcp = _authority("Poole"), _authority("BCP")
+    poole_sif = _graded(_inspection(poole, date(2016, 5, 9), "SIF"), 3, "Requires improvement")
+    poole_gap = _gap(_inspection(poole, date(2018, 3, 5)), "Not found.")
+    bcp_before = _graded(_inspection(bcp, date(2015, 1, 5)), 2, "Good")
+    bcp_first = _graded(_inspection(bcp, date(2021, 12, 6)), 4, "Inadequate")
+    assert chart_figure._joining([poole_sif, poole_gap], [[bcp_before, bcp_first]]) == [
+        (poole_sif, None),
+        (poole_sif, 3),
+        (bcp_first, 4),
+    ]
+    # Nothing to join from a line of gaps only, nor to a line with no grade after it.
+    assert chart_figure._joining([poole_gap], [[bcp_first]]) == []
+    assert chart_figure._joining([poole_sif], [[bcp_before]]) == []
+    lines = [(poole, "Poole", chart_figure.style(0)), (bcp, "BCP", chart_figure.style(1))]
+    entries = [bcp_before, poole_sif, poole_gap, bcp_first]
+    figure = chart_figure.theme_figure(
+        "overall", entries, lines, [], "", date(2026, 12, 2), {poole.pk: [bcp.pk]}
+    )
+    poole_line = figure["data"][0]
+    assert poole_line["y"] == [3, None, None, 3, 4]
+    assert poole_line["marker"]["size"] == [11, 11, 0, 0, 0]
+    assert figure["data"][2]["marker"]["size"] == 11  # BCP joins nothing: one size for all
+
+
+def _grey_lines():
+    """Two grey lines, one with a gap, the other running into a coloured line."""
+    a, b, c = _authority("Ashford & District"), _authority("Bexley"), _authority("Croydon")
+    entries = [
+        _graded(_inspection(a, date(2015, 3, 2), "SIF"), 2, "Good"),
+        _gap(_inspection(a, date(2017, 5, 8), "SIF"), "Not found."),
+        _graded(_inspection(a, date(2019, 6, 3)), 3, "Requires improvement to be good"),
+        _graded(_inspection(b, date(2016, 1, 11), "SIF"), 4, "Inadequate"),
+        _graded(_inspection(c, date(2020, 2, 3)), 1, "Outstanding"),
+    ]
+    back = chart_figure.BACKGROUND
+    lines = [(a, "A", back), (b, "B", back), (c, "Croydon", chart_figure.style(0))]
+    return entries, lines, {b.pk: [c.pk]}
+
+
+def test_grey_lines_are_one_trace_broken_between_lines_and_at_gaps():
+    entries, lines, continues = _grey_lines()
+    a1, a2, a3, b1, c1 = entries
+    traces = chart_figure.theme_figure(
+        "overall", entries, lines, [], "", date(2026, 12, 2), continues
+    )["data"]
+    grey, gaps, croydon, key = traces
+
+    def named(e):
+        return [e.authority.name.replace("&", "&amp;"), e.inspection.get_absolute_url()]
+
+    hover = "<b>%{customdata[0]}</b><br>%{text}<extra></extra>"
+    common = {"type": "scatter", "legendgroup": "background", "showlegend": False}
+    assert grey == {
+        **common,
+        # A's grade, its gap, its grade; B's grade, then B's last grade joined to Croydon's.
+        "x": [
+            "2015-03-02", None, "2019-06-03", None,
+            "2016-01-11", None, "2016-01-11", "2020-02-03", None,
+        ],
+        "y": [2, None, 3, None, 4, None, 4, 1, None],
+        "customdata": [
+            named(a1), None, named(a3), None, named(b1), None, named(b1), named(c1), None
+        ],
+        "text": [
+            "SIF · 2 Mar 2015 · Good", None,
+            "ILACS · 3 Jun 2019 · Requires improvement to be good", None,
+            "SIF · 11 Jan 2016 · Inadequate", None,
+            "SIF · 11 Jan 2016 · Inadequate", "ILACS · 3 Feb 2020 · Outstanding", None,
+        ],
+        "hovertemplate": hover,
+        "name": "grey lines",
+        "mode": "lines+markers",
+        "connectgaps": False,
+        "line": {"color": "#a6a6a6", "width": 1},
+        # The joining points are marked by the lines they join.
+        "marker": {"color": "#a6a6a6", "size": [6, 0, 6, 0, 6, 0, 0, 0, 0]},
+    }  # fmt: skip
+    assert gaps == {
+        **common,
+        "x": ["2017-05-08"],
+        "y": [5],
+        "customdata": [named(a2)],
+        "text": ["SIF · 8 May 2017 · Not judged"],
+        "hovertemplate": hover,
+        "name": "grey lines: not judged",
+        "mode": "markers",
+        "marker": {"color": "#a6a6a6", "symbol": "circle-open", "size": 6},
+    }
+    assert croydon["name"] == "Croydon"
+    assert key == {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "name": "2 other authorities (grey; hover to name)",
+        "legendgroup": "background",
+        "mode": "lines+markers",
+        "line": {"color": "#a6a6a6", "width": 1},
+        "marker": {"size": 6, "color": "#a6a6a6"},
+        "hoverinfo": "skip",
+    }
+
+
+def test_when_every_line_is_grey_the_key_counts_authorities_not_others():
+    entries, lines, _ = _grey_lines()
+    greys = [(owner, name, chart_figure.BACKGROUND) for owner, name, _ in lines]
+    traces = chart_figure.theme_figure("overall", entries, greys, [], "", date(2026, 12, 2))["data"]
+    assert [t["name"] for t in traces] == [
+        "grey lines",
+        "grey lines: not judged",
+        "3 authorities (grey; hover to name)",
+    ]
+    # Without a gap among them, no trace of "Not judged" markers.
+    judged = [e for e in entries if not e.is_gap]
+    traces = chart_figure.theme_figure("overall", judged, greys, [], "", date(2026, 12, 2))["data"]
+    assert [t["name"] for t in traces] == ["grey lines", "3 authorities (grey; hover to name)"]
+
+
+def test_a_theme_figure_frames_its_lines_with_scale_eras_joins_source_and_layouts():
+    hampshire, poole = _authority("Hampshire"), _authority("Poole")
+    entries = [
+        _gap(_inspection(hampshire, date(2011, 6, 27), "SLAC"), "SLAC judged no overall."),
+        _graded(_inspection(poole, date(2016, 5, 9), "SIF"), 3, "Requires improvement"),
+        _graded(_inspection(hampshire, date(2019, 4, 29)), 1, "Outstanding"),
+    ]
+    lines = [
+        (hampshire, "Hampshire", chart_figure.style(0)),
+        (poole, "Poole", chart_figure.style(1)),
+    ]
+    joins = [MERGER]
+    subtitle = "Ofsted grades by inspection date: " + ", ".join(["Hampshire"] * 8)
+    today = date(2026, 12, 2)
+    figure = chart_figure.theme_figure("children_in_care", entries, lines, joins, subtitle, today)
+    layout = figure["layout"]
+    assert [t["name"] for t in figure["data"]] == ["Hampshire", "Hampshire: not judged", "Poole"]
+    # From 240 days before the first inspection to 120 days after today.
+    first, last = date(2010, 10, 30), date(2027, 4, 1)
+    eras, era_labels = chart_layout.era_marks(first, last)
+    join_lines, join_labels, foot = chart_layout.join_marks(joins, first, last)
+    assert foot == pytest.approx(6.25)
+    # Two legend rows: the source starts 34 + 2 x 21 + 10 = 86 px under the plot, and takes 52.
+    source = figures.source_annotation("<br>".join(chart_layout.source_note_lines(today)), 86, 260)
+    # The subtitle wraps in two lines: the plot starts 15 px lower.
+    height = 105 + 260 + 138
+    meta = layout.pop("meta")
+    assert layout == {
+        "title": {
+            "text": "Children in care",
+            "subtitle": {
+                "text": "Ofsted grades by inspection date: Hampshire, Hampshire, Hampshire, "
+                "Hampshire,<br>Hampshire, Hampshire, Hampshire, Hampshire"
+            },
+            "x": 0.01,
+            # Hung from the top, clear of the era labels.
+            "yref": "container",
+            "yanchor": "top",
+            "y": pytest.approx(1 - 10 / height),
+        },
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "font": figures.FONT,
+        "margin": {"l": 20, "r": 20, "t": 105, "b": 138},
+        "hovermode": "closest",
+        "height": height,
+        "legend": figures.legend_below(34, 260),
+        "xaxis": {"type": "date", "range": ["2010-10-30", "2027-04-01"], "showgrid": False},
+        "yaxis": {
+            "range": [foot, 0.5],  # Outstanding at the top, room for the join's label below
+            "tickvals": [1, 2, 3, 4, 5],
+            "ticktext": [
+                "Outstanding",
+                "Good",
+                "Requires improvement<br>or adequate",
+                "Inadequate",
+                "Not judged",
+            ],
+            "gridcolor": "#d0d0d0",
+            "zeroline": False,
+            "fixedrange": True,
+            "automargin": True,
+        },
+        "shapes": [*eras, chart_layout.GAP_RULE, *join_lines],
+        "annotations": [*era_labels, *join_labels, source],
+    }
+    compact = chart_layout.compact_layout(layout, subtitle, 4, today, joins, foot)
+    assert meta == {
+        "compact": compact,
+        "print": chart_layout.print_layout(layout, compact, 2, source=True),
+        "print_rest": chart_layout.print_layout(layout, compact, 2, source=False),
+    }
+
+
+def test_a_chart_with_nothing_to_draw_shows_the_eras_from_slacs_start_to_today():
+    figure = chart_figure.theme_figure("overall", [], [], [], "Hampshire", date(2026, 12, 2))
+    layout = figure["layout"]
+    assert figure["data"] == []
+    # 240 days before 1 June 2009, when SLAC began.
+    assert layout["xaxis"]["range"] == ["2008-10-04", "2027-04-01"]
+    assert "y" not in layout["title"]  # one subtitle line: the title keeps plotly's place
+    assert layout["margin"] == {"l": 20, "r": 20, "t": 90, "b": 44 + 52}
+    assert layout["yaxis"]["range"] == [5.95, 0.5]
