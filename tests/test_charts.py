@@ -8,6 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from dashboards import chart_figure, chart_layout, charts, figures
+from inspections import frameworks as fw
+from tests.factories import make_inspection, make_judgement
 
 # --- What every figure shares (figures.py) ----------------------------------------------------
 
@@ -665,3 +667,136 @@ def test_a_chart_with_nothing_to_draw_shows_the_eras_from_slacs_start_to_today()
     assert "y" not in layout["title"]  # one subtitle line: the title keeps plotly's place
     assert layout["margin"] == {"l": 20, "r": 20, "t": 90, "b": 44 + 52}
     assert layout["yaxis"]["range"] == [5.95, 0.5]
+
+
+# --- The rows of a theme's table (charts.py) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "area, section",
+    [
+        ("safeguarding.overall_effectiveness", "Safeguarding"),
+        ("looked_after_children.leadership_and_management", "Looked after children"),
+        ("overall_effectiveness", ""),
+        ("safeguarding", ""),  # a part's name alone is no area of it
+        ("adoption.overall_effectiveness", ""),
+    ],
+)
+def test_a_slac_area_is_placed_in_its_part_of_the_report(area, section):
+    assert charts.area_section(area) == section
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "framework, start, theme, not_judged, note",
+    [
+        ("SLAC", date(2011, 6, 27), "overall", [], fw.THEME_GAP_NOTES[(fw.SLAC, "overall")]),
+        # ILACS has a care leavers area, but judged it with children in care before 2023.
+        (
+            "ILACS",
+            date(2019, 4, 29),
+            "care_leavers",
+            [],
+            fw.THEME_GAP_NOTES[(fw.ILACS, "care_leavers")],
+        ),
+        (
+            "FOCUSED_VISIT",
+            date(2021, 3, 1),
+            "overall",
+            [],
+            "Focused visit did not judge this theme.",
+        ),
+        (
+            "SIF",
+            date(2014, 7, 8),
+            "adoption",
+            ["adoption"],
+            "The report printed this area as not judged.",
+        ),
+        (
+            "SIF",
+            date(2014, 7, 8),
+            "adoption",
+            [],
+            "No grade for this area was found in the documents (or it is filtered out).",
+        ),
+        (
+            "ILACS",
+            date(2026, 5, 11),
+            "overall",
+            [],
+            "Not judged under this framework from April 2026.",
+        ),
+    ],
+)
+def test_a_gap_says_why_the_inspection_has_no_grade_on_the_theme(
+    hampshire, framework, start, theme, not_judged, note
+):
+    inspection = make_inspection(
+        hampshire, framework=framework, start_date=start, not_judged=not_judged
+    )
+    assert charts._gap_note(inspection, theme, set()) == note
+
+
+@pytest.mark.django_db
+def test_a_judgement_filtered_out_of_the_rows_leaves_a_gap_that_may_be_filtered(hampshire):
+    """The rows are the filterset's: filtered to the split children-in-care area (2023 on), an
+    inspection's combined judgement of 2019 is left out, and its row says it may be."""
+    inspection = make_inspection(hampshire, start_date=date(2019, 4, 29))
+    make_judgement(inspection, area="children_in_care_and_care_leavers", label="CiC and CL")
+    owner_of, authorities = {hampshire.pk: hampshire.pk}, {hampshire.pk: hampshire}
+    (entry,) = charts.theme_entries("children_in_care", [], [inspection], owner_of, authorities)
+    assert entry.is_gap
+    assert entry.note == (
+        "No grade for this area was found in the documents (or it is filtered out)."
+    )
+    assert entry.note_number == 1
+
+
+def _drawn(judgement):
+    """A judgement as the page reads it, with its inspection."""
+    values = [getattr(judgement, name, None) for name in charts.DrawnJudgement.fields()]
+    drawn = charts.DrawnJudgement(*values)
+    drawn.inspection = judgement.inspection
+    return drawn
+
+
+@pytest.mark.django_db
+def test_a_themes_rows_run_in_date_order_and_number_their_notes_newest_first(
+    hampshire, southampton, poole, bcp
+):
+    slac = make_inspection(hampshire, framework="SLAC", start_date=date(2011, 6, 27))
+    sif = make_inspection(southampton, framework="SIF", start_date=date(2014, 7, 8),
+                          not_judged=["overall_effectiveness"])  # fmt: skip
+    poole_sif = make_inspection(poole, framework="SIF", start_date=date(2016, 5, 9))
+    later = make_inspection(southampton, start_date=date(2019, 4, 29))
+    same_day = make_inspection(hampshire, start_date=date(2019, 4, 29))
+    missing = make_inspection(hampshire, start_date=date(2023, 6, 5))
+    elsewhere = make_inspection(bcp, start_date=date(2022, 1, 10))
+    judgements = [
+        make_judgement(later, grade="requires_improvement"),
+        make_judgement(same_day, grade="outstanding"),
+        make_judgement(poole_sif, grade="inadequate"),
+    ]
+    inspections = [slac, sif, poole_sif, later, same_day, missing, elsewhere]
+    # Poole is drawn on Hampshire's line here; BCP is not in view.
+    owner_of = {hampshire.pk: hampshire.pk, southampton.pk: southampton.pk, poole.pk: hampshire.pk}
+    authorities = {a.pk: a for a in (hampshire, southampton, poole)}
+    entries = charts.theme_entries(
+        "overall", [_drawn(j) for j in judgements], inspections, owner_of, authorities
+    )
+    assert [(e.inspection, e.owner, e.grade_words) for e in entries] == [
+        (slac, hampshire, "Not judged"),
+        (sif, southampton, "Not judged"),
+        (poole_sif, hampshire, "Inadequate"),
+        (same_day, hampshire, "Outstanding"),  # the same day: by the authority's name
+        (later, southampton, "Requires improvement to be good"),
+        (missing, hampshire, "Not judged"),
+    ]
+    # Newest first, the 2023 gap's reason is the table's first note.
+    assert [(e.note_number, e.note) for e in entries if e.is_gap] == [
+        (3, fw.THEME_GAP_NOTES[(fw.SLAC, "overall")]),
+        (2, "The report printed this area as not judged."),
+        (1, "No grade for this area was found in the documents (or it is filtered out)."),
+    ]
+    assert [e.section for e in entries] == [""] * 6
