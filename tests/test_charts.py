@@ -800,3 +800,58 @@ def test_a_themes_rows_run_in_date_order_and_number_their_notes_newest_first(
         (1, "No grade for this area was found in the documents (or it is filtered out)."),
     ]
     assert [e.section for e in entries] == [""] * 6
+
+
+def test_the_table_lists_the_newest_first_then_by_authority_and_undated_last():
+    a, b = _authority("Ashford"), _authority("Bexley")
+    undated = _graded(_inspection(a, None), 2, "Good")
+    b_2019 = _gap(_inspection(b, date(2019, 4, 29)), "Not found.")
+    a_2019_gap = _gap(_inspection(a, date(2019, 4, 29)), "Not found.")
+    a_2019 = _graded(_inspection(a, date(2019, 4, 29)), 2, "Good")
+    a_2023 = _graded(_inspection(a, date(2023, 6, 5)), 1, "Outstanding")
+    entries = [undated, b_2019, a_2019_gap, a_2019, a_2023]
+    assert charts.newest_first(entries) == [a_2023, a_2019, a_2019_gap, b_2019, undated]
+
+
+def test_with_many_lines_the_table_keeps_each_lines_latest_grade_the_focus_first():
+    a, b, c = _authority("Ashford"), _authority("Bexley"), _authority("Croydon")
+    a_2019 = _inspection(a, date(2019, 4, 29))
+    a_gap = _gap(_inspection(a, date(2023, 6, 5)), "Not found.")
+    a_rows = [_graded(a_2019, 2, "Good"), _graded(a_2019, 3, "Requires improvement to be good")]
+    b_latest = _gap(_inspection(b, date(2021, 3, 1)), "Printed as not judged.")
+    b_older = _gap(_inspection(b, date(2015, 2, 2), "SIF"), "Not found.")
+    c_2018 = _graded(_inspection(c, date(2018, 9, 3)), 4, "Inadequate")
+    c_2012 = _graded(_inspection(c, date(2012, 1, 9), "SLAC"), 3, "Adequate")
+    entries = [c_2012, b_older, c_2018, b_latest, a_rows[0], a_rows[1], a_gap]
+    rows = charts.latest_rows(entries, focus_owner=c.pk)
+    # Ashford's latest graded inspection (both its rows), not its later gap; Bexley, graded on
+    # none, its latest gap.
+    assert [(e.inspection, e.judgement) for e in rows] == [
+        (e.inspection, e.judgement) for e in (c_2018, b_latest, *a_rows)
+    ]
+    # The notes are numbered as this table reads, not as the full table did.
+    assert rows[1].note_number == 1
+    assert b_latest.note_number == 0  # the full table's row is left as it was
+    assert [e.inspection for e in charts.latest_rows(entries)] == [
+        e.inspection for e in (b_latest, *a_rows, c_2018)
+    ]
+
+
+@pytest.mark.parametrize(
+    "members, name",
+    [
+        (["BCP"], "BCP"),
+        (["Bournemouth", "BCP", "Poole"], "Bournemouth → Poole → BCP"),
+    ],
+)
+def test_a_line_is_named_by_its_predecessors_then_its_owner(members, name):
+    authorities = {n: _authority(n) for n in members}
+    assert charts.line_name(authorities["BCP"], list(authorities.values())) == name
+
+
+def test_joins_on_one_day_share_a_label_one_part_per_successor():
+    day = date(2021, 4, 1)
+    texts = charts.join_texts(
+        [(day, "Poole", ["BCP"]), (day, "Northamptonshire", ["North", "West"])]
+    )
+    assert texts == [(day, "Poole → BCP; Northamptonshire → North and West, 1 Apr 2021")]
