@@ -6,10 +6,14 @@ from itertools import count
 from types import SimpleNamespace
 
 import pytest
+from django.http import QueryDict
 
+from authorities.models import LocalAuthority
 from dashboards import chart_figure, chart_layout, charts, figures
+from dashboards.filters import JudgementFilter
 from inspections import frameworks as fw
-from tests.factories import make_inspection, make_judgement
+from inspections.models import Judgement, SourceDocument
+from tests.factories import make_document, make_inspection, make_judgement
 
 # --- What every figure shares (figures.py) ----------------------------------------------------
 
@@ -855,3 +859,106 @@ def test_joins_on_one_day_share_a_label_one_part_per_successor():
         [(day, "Poole", ["BCP"]), (day, "Northamptonshire", ["North", "West"])]
     )
     assert texts == [(day, "Poole → BCP; Northamptonshire → North and West, 1 Apr 2021")]
+
+
+# --- Who is drawn, and the page (charts.py, through the page's filterset) ----------------------
+
+
+def _filterset(**query):
+    data = QueryDict(mutable=True)
+    for name, values in query.items():
+        data.setlist(name, values if isinstance(values, list) else [values])
+    filterset = JudgementFilter(data, queryset=Judgement.objects.for_dashboard())
+    assert filterset.is_valid(), filterset.errors
+    return filterset
+
+
+def _drawn_lines(filterset):
+    inspections = list(filterset.inspections())
+    rows = charts.read_judgements(filterset, inspections)
+    return charts.drawn_lines(filterset, rows, inspections)
+
+
+@pytest.fixture
+def merger(poole, bcp, southampton):
+    """Bournemouth and Poole, which became BCP on 1 April 2019, each inspected before; BCP and
+    Southampton after."""
+    bournemouth = LocalAuthority.objects.get(name="Bournemouth")
+    for authority, framework, day, area in [
+        (poole, "SLAC", date(2011, 10, 31), "safeguarding.overall_effectiveness"),
+        (bournemouth, "SIF", date(2015, 3, 2), "help_and_protection"),
+        (bcp, "ILACS", date(2021, 12, 6), "help_and_protection"),
+        (southampton, "ILACS", date(2019, 11, 18), "help_and_protection"),
+    ]:
+        inspection = make_inspection(authority, framework=framework, start_date=day)
+        make_judgement(inspection, area=area)
+    return bournemouth
+
+
+def test_chosen_authorities_are_drawn_first_then_the_others_by_name(
+    merger, poole, bcp, southampton
+):
+    portsmouth = LocalAuthority.objects.get(name="Portsmouth")
+    filterset = _filterset(authority=[bcp.slug, portsmouth.slug, southampton.slug])
+    owner_of, continues, authorities, lines, joins, without = _drawn_lines(filterset)
+    # Two predecessors with inspections: each keeps a line of its own, which runs into BCP's.
+    assert owner_of == {merger.pk: merger.pk, poole.pk: poole.pk, bcp.pk: bcp.pk,
+                        southampton.pk: southampton.pk}  # fmt: skip
+    assert continues == {merger.pk: [bcp.pk], poole.pk: [bcp.pk]}
+    assert [(owner, name) for owner, name, _ in lines] == [
+        (bcp, "Bournemouth, Christchurch and Poole"),
+        (southampton, "Southampton"),
+        (merger, "Bournemouth"),
+        (poole, "Poole"),
+    ]
+    assert [look for _, _, look in lines] == [chart_figure.style(i) for i in range(4)]
+    assert joins == [
+        (
+            date(2019, 4, 1),
+            "Bournemouth and Poole → Bournemouth, Christchurch and Poole, 1 Apr 2019",
+        )
+    ]
+    assert without == [portsmouth]
+    assert set(authorities) == {merger.pk, poole.pk, bcp.pk, southampton.pk, portsmouth.pk}
+
+
+def test_a_predecessors_line_is_named_for_a_successor_with_no_inspection_in_view(poole, bcp):
+    slac = make_inspection(poole, framework="SLAC", start_date=date(2011, 10, 31))
+    make_judgement(slac, area="safeguarding.overall_effectiveness")
+    owner_of, continues, authorities, lines, joins, without = _drawn_lines(_filterset(group=""))
+    assert owner_of == {poole.pk: bcp.pk}
+    assert continues == {}
+    assert authorities[bcp.pk] == bcp
+    assert [(owner, name) for owner, name, _ in lines] == [
+        (bcp, "Poole → Bournemouth, Christchurch and Poole")
+    ]
+    assert joins == [(date(2019, 4, 1), "Poole → Bournemouth, Christchurch and Poole, 1 Apr 2019")]
+    assert without == []
+
+
+def test_grey_lines_label_no_joins_and_the_focus_keeps_its_colour(merger, hampshire, poole, bcp):
+    others = LocalAuthority.objects.filter(existed_until=None, region="South East")
+    others = others.exclude(pk=hampshire.pk)[:8]
+    for authority in [hampshire, *others]:
+        make_judgement(make_inspection(authority, start_date=date(2022, 5, 9)))
+    filterset = _filterset(authority=[hampshire.slug, bcp.slug, *(a.slug for a in others)])
+    _, _, _, lines, joins, _ = _drawn_lines(filterset)
+    coloured = [owner for owner, _, look in lines if not look.get("background")]
+    assert coloured == [hampshire]
+    assert joins == []  # BCP's and its predecessors' lines are grey
+
+
+@pytest.mark.django_db
+def test_judgements_of_an_inspection_not_in_view_are_read_with_it(hampshire):
+    inspection = make_inspection(hampshire, start_date=date(2019, 4, 29))
+    judged = make_judgement(inspection, grade="requires_improvement")
+    demo = make_document(kind=SourceDocument.Kind.DEMO_DATA)
+    from_demo = make_judgement(inspection, area="help_and_protection", source_document=demo)
+    rows = charts.read_judgements(_filterset(authority=hampshire.slug), [])
+    by_pk = {j.pk: j for j in rows}
+    assert set(by_pk) == {judged.pk, from_demo.pk}
+    assert by_pk[judged.pk].inspection == inspection
+    assert by_pk[judged.pk].inspection.authority.name == "Hampshire"
+    assert by_pk[judged.pk].grade == "requires_improvement"
+    assert not by_pk[judged.pk].from_demo  # no document at all: None, which says no as well
+    assert by_pk[from_demo.pk].from_demo is True
