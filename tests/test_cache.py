@@ -361,6 +361,7 @@ def test_fail_soft_redis_logs_the_outage_once_without_the_password(fail_soft, ca
     message = record.getMessage()
     assert message.startswith("Page cache at redis://127.0.0.1:1/0 unreachable (ConnectionError: ")
     assert message.endswith("Redis is tried again every 0 s")
+    assert "Connection refused" in message  # redis-py's own words for the failure
     assert "secret" not in message
 
 
@@ -440,3 +441,28 @@ def test_fail_soft_redis_tries_again_every_5_s_unless_told(monkeypatch):
     monkeypatch.setattr(module, "_outages", {})
 
     assert module.FailSoftRedisCache(REDIS_URL, {}).retry_after == 5.0
+
+
+def test_fail_soft_redis_passes_on_each_timeout_and_version(fail_soft, clear_redis):
+    c, server = fail_soft(), clear_redis
+
+    def ttl(key, version=2):
+        return server.ttl(f"{REDIS_PREFIX}:{version}:{key}")
+
+    assert c.add("a", 1, timeout=100, version=2)
+    assert 90 < ttl("a") <= 100 and c.get("a") is None and c.get("a", version=2) == 1
+    c.set("b", 2, timeout=200, version=2)
+    assert 190 < ttl("b") <= 200 and c.get("b") is None
+    assert c.touch("b", 300, version=2) and 290 < ttl("b") <= 300
+    assert not c.touch("b", 300) and ttl("b", version=1) == -2  # no such key
+    assert c.has_key("b", version=2) and not c.has_key("b")
+    assert c.get_many(["a", "b"], version=2) == {"a": 1, "b": 2} and c.get_many(["a"]) == {}
+    assert c.incr("a", 4, version=2) == 5
+    with pytest.raises(ValueError):
+        c.incr("a")
+    c.set_many({"c": 3}, timeout=400, version=2)
+    assert 390 < ttl("c") <= 400 and c.get("c") is None
+    assert not c.delete("c") and c.delete("c", version=2)
+    c.set_many({"a": 1})  # version 1
+    c.delete_many(["a", "b"], version=2)
+    assert c.get_many(["a", "b"], version=2) == {} and c.get("a") == 1
