@@ -546,13 +546,14 @@ def test_text_lines_are_numbered_as_the_parser_reads_them():
     document = kept(
         "report.txt",
         b"\xef\xbb\xbfInspection of Hampshire\r\nOverall effectiveness: Good  \r\n"
-        b"\xff not UTF-8\n\nlast",
+        b"\xff not UTF-8\n\nSee annex X\r\nlast",
     )
     assert evidence.text_lines(document) == [
         "Inspection of Hampshire",
         "Overall effectiveness: Good  ",
         "\ufffd not UTF-8",
         "",
+        "See annex X",
         "last",
     ]
 
