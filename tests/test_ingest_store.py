@@ -357,7 +357,9 @@ def test_a_copy_joins_an_inspection_whose_date_staff_corrected(
     inspection = stored.inspection
     inspection.correct(start_date=date(2024, 5, 7), reason="the letter", user=staff_user)
 
-    outcome = ingest.store(read(tmp_path, ilacs_report(dates=printed), name="copy.txt"))
+    copy = ilacs_report(dates=printed) + "\n"  # resaved: other bytes
+
+    outcome = ingest.store(read(tmp_path, copy, name="copy.txt"))
 
     assert outcome.inspection == inspection
     assert Inspection.objects.count() == 1
@@ -369,10 +371,52 @@ def test_a_copy_joins_an_inspection_whose_authority_staff_corrected(
     inspection = stored.inspection
     inspection.correct(authority=hampshire, reason="the letter", user=staff_user)
 
-    outcome = ingest.store(read(tmp_path, ilacs_report(), name="copy.txt"))
+    outcome = ingest.store(read(tmp_path, ilacs_report() + "\n", name="copy.txt"))
 
     assert outcome.inspection == inspection
     assert Inspection.objects.count() == 1
+
+
+def hampshire_report(tmp_path):
+    """Hampshire's 2024 ILACS report (Southampton's text, Hampshire's name), stored; its
+    inspection."""
+    text = ilacs_report(authority="Hampshire County Council")
+    return ingest.store(read(tmp_path, text, name="hampshire-2024.txt")).inspection
+
+
+def test_a_report_joins_an_inspection_staff_moved_to_its_authority(
+    tmp_path, southampton, hampshire, staff_user
+):
+    moved = hampshire_report(tmp_path)
+    moved.correct(authority=southampton, reason="the report is Southampton's", user=staff_user)
+
+    outcome = ingest.store(read(tmp_path, ilacs_report()))
+
+    assert outcome.inspection == moved
+    assert Inspection.objects.count() == 1
+
+
+def test_a_report_never_joins_another_authoritys_inspection_on_the_date_read_there(
+    tmp_path, southampton, hampshire, staff_user
+):
+    moved = hampshire_report(tmp_path)
+    moved.correct(authority=southampton, start_date=date(2024, 5, 5), reason="the letter",
+                  user=staff_user)  # fmt: skip
+
+    outcome = ingest.store(read(tmp_path, ilacs_report()))
+
+    assert outcome.inspection_created
+    assert Inspection.objects.count() == 2
+
+
+def test_a_report_never_joins_another_frameworks_inspection_of_its_date(tmp_path, southampton):
+    visit = make_inspection(southampton, framework="JTAI", start_date=date(2024, 5, 6))
+
+    outcome = ingest.store(read(tmp_path, ilacs_report()))
+
+    assert outcome.inspection_created
+    assert outcome.inspection != visit
+    assert outcome.inspection.framework == "ILACS"
 
 
 def test_a_report_of_another_date_is_another_inspection(tmp_path, stored):
@@ -524,6 +568,19 @@ def test_an_undated_source_reading_no_grades_joins_no_inspection_without_grades(
 
     assert outcome.inspection_created
     assert Inspection.objects.count() == 2
+
+
+def test_an_undated_source_never_joins_another_authoritys_inspection(
+    tmp_path, southampton, hampshire
+):
+    text = ilacs_report(authority="Hampshire County Council")
+    theirs = ingest.store(with_fingerprint(read(tmp_path, text, name="h.txt"), SAMPLE)).inspection
+
+    outcome = ingest.store(undated(tmp_path, SAMPLE, care_leavers=CARE_LEAVERS_RI))
+
+    assert outcome.inspection_created
+    assert outcome.inspection.authority == southampton
+    assert theirs.documents.count() == 1
 
 
 def test_an_undated_inspection_is_joined_by_the_dated_source_sharing_its_text(
@@ -705,3 +762,17 @@ def test_a_reparse_of_an_undated_source_stays_with_its_inspection(tmp_path, sout
 
     assert (outcome.inspection, outcome.inspection_created) == (first.inspection, False)
     assert Inspection.objects.count() == 1
+
+
+def test_a_reparse_reading_another_authority_and_no_dates_joins_its_inspection_by_text(
+    tmp_path, stored, hampshire
+):
+    theirs = hampshire_report(tmp_path)
+    text = ilacs_report(authority="Hampshire County Council", dates="").replace(
+        CARE_LEAVERS_RI, CARE_LEAVERS_GOOD
+    )
+
+    outcome = ingest.store(reparse(tmp_path, stored, text))
+
+    assert (outcome.inspection, outcome.inspection_created) == (theirs, False)
+    assert outcome.review_reasons == []
