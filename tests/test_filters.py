@@ -105,6 +105,13 @@ def test_neighbours_add_to_a_peer_group(authorities):
     ]
 
 
+def test_the_neighbours_are_read_in_one_query(authorities, django_assert_max_num_queries):
+    filterset = JudgementFilter(QueryDict("neighbours_of=hampshire&neighbour_model=current"))
+    with django_assert_max_num_queries(2):  # the authority named, then its neighbours
+        assert filterset.is_valid()
+        assert _names(filterset.chosen()) == ["Hampshire", *HAMPSHIRE_NEIGHBOURS]
+
+
 def test_the_previous_neighbour_model_gives_its_own_neighbours(authorities, hampshire):
     previous = StatisticalNeighbour.objects.filter(authority=hampshire, model_version="previous")
     chosen = _filter("neighbours_of=hampshire&neighbour_model=previous").chosen()
@@ -537,11 +544,15 @@ def test_the_peer_form_takes_its_defaults_for_what_is_missing(authorities, query
 
 def test_the_peer_page_key(authorities):
     assert _key("", PeerForm) == _key("authority=hampshire&utm_source=email", PeerForm)
-    keys = {
-        _key(query, PeerForm)
-        for query in ["", "authority=kent", "theme=overall", f"authority={BCP}&replaced=poole"]
-    }
-    assert len(keys) == 4
+    # A page reached from a former authority says so: it is not the successor's own page.
+    queries = [
+        "",
+        "authority=kent",
+        "theme=overall",
+        f"authority={BCP}",
+        f"authority={BCP}&replaced=poole",
+    ]
+    assert len({_key(query, PeerForm) for query in queries}) == 5
     assert _key("authority=poole", PeerForm) is None  # a former authority is not chosen
 
 
@@ -570,10 +581,11 @@ def test_the_map_page_key(authorities):
             "theme=adoption",
             "region=London",
             "region=South+East",
+            f"authority={BCP}",
             f"authority={BCP}&replaced=poole",
         ]
     }
-    assert len(keys) == 6
+    assert len(keys) == 7
     assert _key("region=Atlantis", MapForm) is None
 
 
@@ -619,4 +631,5 @@ def test_a_quick_select_renders_as_djangos_select(quick, django, value):
     assert 'name="authority"' in ours
     assert 'aria-describedby="authority-hint"' in ours
     assert '<optgroup label="Former">' in ours
+    assert '<option value="kent">Kent &quot;Garden of England&quot;</option>' in ours
     assert "Bournemouth, Christchurch &amp; Poole" in ours
