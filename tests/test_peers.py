@@ -13,16 +13,20 @@ from django.urls import reverse
 
 from authorities.models import LocalAuthority, StatisticalNeighbour
 from dashboards.catalogue import Catalogue, NotLoaded
+from dashboards.figures import BAND_LOOK, SOURCE_LINES
+from dashboards.peer_figures import over_time_figure, position_figure
 from dashboards.peers import (
+    Distribution,
     Graded,
     distribution,
     england_by_year,
     existed_on,
     latest_per_authority,
     missing_at,
+    peer_page,
     ranked_neighbours,
 )
-from tests.factories import make_inspection, make_judgement
+from tests.factories import make_inspection, make_judgement, make_publication
 
 
 def graded(authority_id, grade, day, inspection_id=None, framework="ILACS"):
@@ -56,6 +60,7 @@ def test_latest_grade_as_at_a_date_leaves_later_inspections_out():
     rows = [graded(4, "good", date(2014, 5, 1)), graded(4, "inadequate", date(2019, 5, 1))]
     assert latest_per_authority(rows, LINEAGES, date(2018, 12, 31))[4].grade == "good"
     assert latest_per_authority(rows, LINEAGES, date(2013, 12, 31)) == {}
+    assert latest_per_authority(rows, LINEAGES, date(2019, 5, 1))[4].grade == "inadequate"
 
 
 def test_a_tie_goes_to_the_authoritys_own_inspection_then_to_the_worse_grade():
@@ -382,3 +387,230 @@ def test_the_pickers_offer_current_authorities_and_a_former_one_opens_its_succes
     split = client.get(path, {"authority": "northamptonshire"})
     assert split.status_code == 200
     assert "an authority that exists today" in split.content.decode()
+
+
+# The figures, called directly: Hampshire good; its ten neighbours 3 good, 2 requiring
+# improvement, 1 inadequate, 3 without a grade and 1 whose newer report is not loaded; a region
+# none of whose five authorities has a grade.
+
+TODAY = date(2026, 12, 2)
+HOVER = (
+    "<b>%{customdata[0]}</b><br>{band}: %{customdata[1]} of %{customdata[2]} with a grade "
+    "(%{customdata[3]})<br>No grade: %{customdata[4]}<br>Newer report not loaded: "
+    "%{customdata[5]}<extra></extra>"
+)
+
+
+def _groups():
+    def counts(outstanding, good, ri, inadequate):
+        return dict(zip(BANDS, (outstanding, good, ri, inadequate), strict=True))
+
+    return [
+        Distribution("Hampshire", 1, counts(0, 1, 0, 0)),
+        Distribution("Statistical neighbours", 10, counts(0, 3, 2, 1), not_loaded=1),
+        Distribution("Isles <of> Nowhere", 5, counts(0, 0, 0, 0)),
+    ]
+
+
+BANDS = ["outstanding", "good", "requires_improvement", "inadequate"]
+
+
+def test_position_bars_show_each_groups_shares_with_counts_written_in():
+    figure = position_figure("overall", _groups(), "Latest grades.", TODAY)
+    labels = [
+        "Hampshire",
+        "Statistical neighbours: 6 of 10 graded",
+        "Isles &lt;of&gt; Nowhere: 0 of 5 graded",
+    ]
+    assert [t["name"] for t in figure["data"]] == [
+        "Outstanding", "Good", "Requires improvement or adequate", "Inadequate"
+    ]  # fmt: skip
+    colour, pattern, ink = BAND_LOOK["good"]
+    assert figure["data"][1] == {
+        "type": "bar", "orientation": "h", "x": [100.0, 50.0, None], "y": labels, "name": "Good",
+        "marker": {
+            "color": colour,
+            "line": {"color": "#505a5f", "width": 0.5},
+            "pattern": {"shape": pattern, "fgcolor": ink, "fillmode": "overlay", "size": 7,
+                        "solidity": 0.2},
+        },
+        # the authority's own bar names its grade; a group's says how many
+        "text": ["Good", "3", ""],
+        "textposition": "inside", "insidetextanchor": "middle", "textfont": {"color": ink},
+        "customdata": [
+            ["Hampshire", 1, 1, "100%", 0, 0],
+            ["Statistical neighbours", 3, 6, "50%", 3, 1],
+            ["Isles &lt;of&gt; Nowhere", 0, 0, "–", 5, 0],
+        ],
+        "hovertemplate": HOVER.replace("{band}", "Good"),
+    }  # fmt: skip
+    assert [t["x"] for t in figure["data"]] == [
+        [0.0, 0.0, None], [100.0, 50.0, None], [0.0, 33.3, None], [0.0, 16.7, None]
+    ]  # fmt: skip
+    assert [t["text"] for t in figure["data"][2:]] == [["", "2", ""], ["", "1", ""]]
+    assert [c[3] for c in figure["data"][3]["customdata"]] == ["0%", "17%", "–"]
+
+
+def test_position_figure_names_each_group_above_its_bar_and_places_legend_and_source_in_pixels():
+    layout = position_figure("overall", _groups(), "Latest grades.", TODAY)["layout"]
+    # three groups of 60 px; the legend 30 px below the plot, four rows of 21 px, 10 px to the
+    # source, three lines of source (52 px)
+    assert (layout["height"], layout["margin"]) == (
+        80 + 180 + 176, {"l": 10, "r": 10, "t": 80, "b": 176}
+    )  # fmt: skip
+    assert layout["legend"] == {"orientation": "v", "x": 0, "y": -30 / 180, "yanchor": "top",
+                                "tracegroupgap": 0, "traceorder": "normal"}  # fmt: skip
+    source, *names = layout["annotations"]
+    assert source["text"] == f"{SOURCE_LINES},<br>via Ofsted Compare. Drawn 2 December 2026."
+    assert source["y"] == -124 / 180
+    assert names[1] == {
+        "x": 0, "y": "Statistical neighbours: 6 of 10 graded", "xref": "paper", "yref": "y",
+        "xanchor": "left", "yanchor": "bottom", "yshift": 15.0, "showarrow": False,
+        "text": "Statistical neighbours: 6 of 10 graded", "font": {"size": 12},
+    }  # fmt: skip
+    assert [(n["y"], n["text"]) for n in names] == [
+        ("Hampshire", "Hampshire"),
+        ("Statistical neighbours: 6 of 10 graded",) * 2,
+        ("Isles &lt;of&gt; Nowhere: 0 of 5 graded",) * 2,
+    ]
+    assert layout["xaxis"] == {"range": [0, 100], "ticksuffix": "%", "fixedrange": True,
+                               "gridcolor": "#d0d0d0"}  # fmt: skip
+    assert layout["yaxis"] == {"autorange": "reversed", "showticklabels": False,
+                               "fixedrange": True}  # fmt: skip
+    assert (layout["barmode"], layout["bargap"]) == ("stack", 0.5)
+    assert layout["title"]["text"] == "Overall effectiveness"
+    assert layout["title"]["subtitle"]["text"] == "Latest grades."
+
+
+def _years():
+    def england(outstanding, good, ri, inadequate, not_loaded=0):
+        counts = dict(zip(BANDS, (outstanding, good, ri, inadequate), strict=True))
+        return Distribution("England", 4, counts, not_loaded)
+
+    return [
+        (2019, date(2019, 12, 31), england(1, 1, 1, 1)),
+        (2020, date(2020, 12, 31), england(0, 2, 0, 2)),
+        (2021, date(2021, 12, 31), england(0, 0, 0, 0, not_loaded=4)),
+        (2022, date(2022, 6, 30), england(0, 3, 0, 1)),
+    ]
+
+
+def test_over_time_marks_the_authoritys_grade_in_the_middle_of_its_band():
+    own = [
+        graded(1, "requires_improvement", date(2019, 5, 1)),
+        None,  # no grade yet
+        graded(1, "requires_improvement", date(2019, 5, 1)),  # England: none graded that year
+        graded(1, "inadequate", date(2022, 3, 7)),
+    ]
+    figure = over_time_figure("overall", _years(), own, "Hamp<b>", "England by year", TODAY)
+    bars, mine = figure["data"][:4], figure["data"][4]
+    assert [t["x"] for t in bars] == [[2019, 2020, 2021, 2022]] * 4
+    assert [t["y"] for t in bars] == [
+        [25.0, 0.0, None, 0.0], [25.0, 50.0, None, 75.0], [25.0, 0.0, None, 0.0],
+        [25.0, 50.0, None, 25.0],
+    ]  # fmt: skip
+    assert bars[0]["orientation"] == "v"
+    assert bars[1]["customdata"][2] == ["England", 0, 0, "–", 0, 4]
+    assert mine == {
+        "type": "scatter", "mode": "lines+markers",
+        # requires improvement: above outstanding and good (50%), half its own 25%
+        "x": [2019, 2022], "y": [62.5, 87.5],
+        "name": "Hamp&lt;b&gt;'s latest grade",
+        "line": {"color": "#0b0c0c", "dash": "dot", "width": 2},
+        "marker": {"symbol": "diamond", "size": 13, "color": "#0b0c0c",
+                   "line": {"color": "#fff", "width": 2}},
+        "customdata": [
+            ["Hamp&lt;b&gt;", "31 Dec 2019", "Requires improvement to be good", "ILACS",
+             "1 May 2019"],
+            ["Hamp&lt;b&gt;", "30 Jun 2022", "Inadequate", "ILACS", "7 Mar 2022"],
+        ],
+        "hovertemplate": "<b>%{customdata[0]}</b>, as at %{customdata[1]}<br>"
+        "<b>%{customdata[2]}</b> (%{customdata[3]}, %{customdata[4]})<extra></extra>",
+    }  # fmt: skip
+
+
+def test_over_time_layout_leaves_room_for_five_legend_rows_and_the_source():
+    layout = over_time_figure("leadership", _years(), [None] * 4, "Hampshire", "By year",
+                              TODAY)["layout"]  # fmt: skip
+    # a 300 px plot; the legend 34 px below it, five rows of 21 px, 10 px, 52 px of source
+    assert (layout["height"], layout["margin"]["b"]) == (80 + 300 + 201, 201)
+    assert layout["legend"]["y"] == -34 / 300
+    assert layout["annotations"][0]["y"] == -149 / 300
+    assert layout["xaxis"] == {"tickformat": "d", "fixedrange": True, "automargin": True}
+    assert layout["yaxis"] == {"range": [0, 100], "ticksuffix": "%", "fixedrange": True,
+                               "gridcolor": "#d0d0d0", "automargin": True,
+                               "title": {"text": "Share graded"}}  # fmt: skip
+    assert (layout["title"]["text"], layout["title"]["subtitle"]["text"]) == (
+        "Leadership",
+        "By year",
+    )
+    assert layout["barmode"] == "stack"
+
+
+# The page's contents, called directly.
+
+
+def test_a_newer_report_not_loaded_is_counted_apart_in_each_group_and_year(hampshire, peer_data):
+    make_publication(hampshire, date(2024, 6, 3))
+    page = peer_page(hampshire, ["overall"], TODAY)
+    (section,) = page["sections"]
+    assert section["mine"].grade == "good"
+    assert section["mine_missing"].published == date(2024, 6, 3)
+    assert [(d.label, d.graded, d.not_loaded) for d in section["groups"]] == [
+        ("Hampshire", 0, 1),
+        ("Statistical neighbours", 2, 0),
+        (hampshire.region, 1, 1),  # Southampton graded, Hampshire apart
+        ("England", 3, 1),
+    ]
+    assert [(year, d.not_loaded) for year, _, d, _ in section["years"]][-4:] == [
+        (2023, 0), (2024, 1), (2025, 1), (2026, 1)
+    ]  # fmt: skip
+    # Its own grade is still marked each year, the report not loaded notwithstanding.
+    assert [o.grade if o else None for _, _, _, o in section["years"]][-2:] == ["good", "good"]
+
+
+def test_a_report_older_than_the_authoritys_grade_is_not_newer(hampshire, peer_data):
+    make_publication(hampshire, date(2019, 3, 4))
+    (section,) = peer_page(hampshire, ["overall"], TODAY)["sections"]
+    assert section["mine_missing"] is None
+    assert section["groups"][0].not_loaded == 0
+
+
+def test_the_page_names_the_predecessor_whose_grade_its_successor_holds(poole, bcp):
+    make_judgement(make_inspection(poole, framework="SIF", start_date=date(2015, 3, 2)),
+                   grade="good")  # fmt: skip
+    (section,) = peer_page(bcp, ["overall"], TODAY)["sections"]
+    assert (section["mine"].grade, section["mine_source"]) == ("good", poole)
+    (section,) = peer_page(poole, ["overall"], TODAY)["sections"]
+    assert section["mine_source"] is None
+    # and where BCP is a neighbour, its row names Poole
+    link = StatisticalNeighbour.objects.filter(neighbour=bcp, model_version="current").first()
+    (section,) = peer_page(link.authority, ["overall"], TODAY)["sections"]
+    (row,) = [r for r in section["neighbours"] if r.authority == bcp]
+    assert (row.latest.grade, row.source) == ("good", poole)
+
+
+def test_each_theme_has_its_two_figures_named_for_download(hampshire, peer_data):
+    page = peer_page(hampshire, ["overall", "adoption"], TODAY)
+    assert [(f["id"], f["filename"]) for f in page["chart_data"]] == [
+        ("peers-overall-position", "ofsted-peers-hampshire-overall-2026-12-02"),
+        ("peers-overall-years", "ofsted-england-overall-2026-12-02"),
+        ("peers-adoption-position", "ofsted-peers-hampshire-adoption-2026-12-02"),
+        ("peers-adoption-years", "ofsted-england-adoption-2026-12-02"),
+    ]
+    position, years = (f["figure"]["layout"]["title"]["subtitle"]["text"] for f in
+                       page["chart_data"][:2])  # fmt: skip
+    assert position == f"Latest grades. {page['currency'].short}"
+    assert years == "England: latest grades at each year's end"
+    assert [s["last_judged"] for s in page["sections"]] == [
+        "last judged under ILACS, to March 2026",
+        "last judged under SIF, to 2018",
+    ]
+    assert page["shows_demo"] is False
+
+
+def test_over_time_mark_is_placed_to_a_tenth_of_a_percent():
+    thirds = Distribution("England", 3, dict(zip(BANDS, (1, 1, 1, 0), strict=True)))
+    own = [graded(1, "outstanding", date(2023, 9, 18))]
+    figure = over_time_figure("overall", [(2023, TODAY, thirds)], own, "Hampshire", "", TODAY)
+    assert figure["data"][4]["y"] == [16.7]  # half of a third
