@@ -8,6 +8,8 @@ from datetime import date
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from authorities.models import LocalAuthority
 from inspections import ingest, reading
@@ -409,6 +411,19 @@ def test_a_report_never_joins_another_authoritys_inspection_on_the_date_read_the
     assert Inspection.objects.count() == 2
 
 
+def test_a_report_never_joins_an_inspection_staff_moved_away_on_the_date_corrected_there(
+    tmp_path, stored, hampshire, staff_user
+):
+    stored.inspection.correct(authority=hampshire, start_date=date(2024, 5, 7),
+                              reason="the report is Hampshire's", user=staff_user)  # fmt: skip
+    copy = ilacs_report(dates="7 May to 10 May 2024")
+
+    outcome = ingest.store(read(tmp_path, copy, name="copy.txt"))
+
+    assert outcome.inspection_created
+    assert outcome.inspection.authority.la_code == "852"
+
+
 def test_a_report_never_joins_another_frameworks_inspection_of_its_date(tmp_path, southampton):
     visit = make_inspection(southampton, framework="JTAI", start_date=date(2024, 5, 6))
 
@@ -776,3 +791,36 @@ def test_a_reparse_reading_another_authority_and_no_dates_joins_its_inspection_b
 
     assert (outcome.inspection, outcome.inspection_created) == (theirs, False)
     assert outcome.review_reasons == []
+
+
+# store: the queries a document costs
+
+
+def queries_to_store(result):
+    """The queries storing `result` makes, savepoints left out (each write rule is atomic)."""
+    with CaptureQueriesContext(connection) as queries:
+        ingest.store(result)
+    return len([q for q in queries if "SAVEPOINT" not in q["sql"]])
+
+
+def test_a_further_copy_reads_the_stored_grades_in_queries_not_one_per_grade(tmp_path, stored):
+    one_grade = read(tmp_path, ilacs_report() + "\n", name="one.txt")
+    one_grade = replace(
+        one_grade, parsed=replace(one_grade.parsed, judgements=one_grade.parsed.judgements[:1])
+    )
+    five_grades = read(tmp_path, ilacs_report() + "\n\n", name="five.txt")
+
+    assert queries_to_store(five_grades) == queries_to_store(one_grade)
+
+
+def test_an_undated_source_is_matched_in_queries_not_one_per_inspection(tmp_path, southampton):
+    make_inspection(southampton, start_date=date(2019, 4, 29))
+    first = undated(tmp_path / "a", [])
+    before = queries_to_store(first)
+    for start in [date(2021, 3, 4), date(2022, 1, 10)]:
+        make_inspection(southampton, start_date=start)
+    second = undated(tmp_path / "b", [], care_leavers="The experiences and progress of care "
+                     "leavers Inadequate")  # fmt: skip
+
+    assert Inspection.objects.count() == 4
+    assert queries_to_store(second) == before
