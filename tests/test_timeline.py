@@ -405,6 +405,19 @@ def test_a_newer_report_that_is_loaded_or_covered_is_not_missing(hampshire):
 
 
 @pytest.mark.django_db
+def test_entries_published_the_same_day_list_the_later_recorded_first(hampshire):
+    visit = make_publication(
+        hampshire,
+        date(2025, 5, 9),
+        kind="monitoring_visit",
+        url="https://files.ofsted.gov.uk/v1/file/1",
+    )
+    report = make_publication(hampshire, date(2025, 5, 9))
+    older = make_publication(hampshire, date(2024, 1, 5), kind="jtai")
+    assert _page_of(hampshire)["entries"] == [report, visit, older]
+
+
+@pytest.mark.django_db
 def test_the_authority_page_reads_its_record_in_a_fixed_number_of_queries(
     bcp, bcp_record, django_assert_num_queries
 ):
