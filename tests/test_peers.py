@@ -26,7 +26,8 @@ from dashboards.peers import (
     peer_page,
     ranked_neighbours,
 )
-from tests.factories import make_inspection, make_judgement, make_publication
+from inspections.models import SourceDocument
+from tests.factories import make_document, make_inspection, make_judgement, make_publication
 
 
 def graded(authority_id, grade, day, inspection_id=None, framework="ILACS"):
@@ -287,7 +288,10 @@ def test_peer_page_ranks_neighbours_worst_first_with_dates(client, peer_data):
 
 def test_peer_page_england_by_year_marks_the_authoritys_grade(client, peer_data):
     response = client.get(reverse("dashboards:peers"), {"theme": "overall"})
-    years = {row[0]: row for row in _tables(response)["peers-overall-years-table"][1:]}
+    table = _tables(response)["peers-overall-years-table"]
+    assert table[0][:5] == ["Year", "Outstanding", "Good", "Requires improvement or adequate",
+                            "Inadequate"]  # fmt: skip
+    years = {row[0]: row for row in table[1:]}
     assert years["2018"][1:5] == ["0 (0%)", "1 (50%)", "1 (50%)", "0 (0%)"]
     assert years["2018"][-1] == "–"
     assert years["2019"][-1] == "Good"
@@ -602,6 +606,7 @@ def test_each_theme_has_its_two_figures_named_for_download(hampshire, peer_data)
                        page["chart_data"][:2])  # fmt: skip
     assert position == f"Latest grades. {page['currency'].short}"
     assert years == "England: latest grades at each year's end"
+    assert page["chart_data"][1]["figure"]["data"][4]["name"] == "Hampshire's latest grade"
     assert [s["last_judged"] for s in page["sections"]] == [
         "last judged under ILACS, to March 2026",
         "last judged under SIF, to 2018",
@@ -614,3 +619,11 @@ def test_over_time_mark_is_placed_to_a_tenth_of_a_percent():
     own = [graded(1, "outstanding", date(2023, 9, 18))]
     figure = over_time_figure("overall", [(2023, TODAY, thirds)], own, "Hampshire", "", TODAY)
     assert figure["data"][4]["y"] == [16.7]  # half of a third
+
+
+def test_the_page_says_when_a_latest_grade_shown_is_demo_data(hampshire):
+    demo = make_document(kind=SourceDocument.Kind.DEMO_DATA)
+    make_judgement(make_inspection(hampshire), grade="good", source_document=demo)
+    page = peer_page(hampshire, ["overall"], TODAY)
+    assert page["shows_demo"] is True
+    assert page["sections"][0]["mine"].demo is True
