@@ -674,6 +674,22 @@ def test_a_reparse_flags_a_date_another_source_gives_too(tmp_path, stored):
     )
 
 
+def test_a_reparse_counts_each_grade_it_reads_differently(tmp_path, stored):
+    text = (
+        ilacs_report()
+        .replace(CARE_LEAVERS_RI, CARE_LEAVERS_GOOD)
+        .replace("Overall effectiveness Good", "Overall effectiveness Outstanding")
+    )
+
+    outcome = ingest.store(reparse(tmp_path, stored, text))
+
+    assert (outcome.judgements_stored, outcome.judgements_changed) == (2, 2)
+    assert outcome.changes == [
+        "The experiences and progress of care leavers: requires improvement → good",
+        "Overall effectiveness: good → outstanding",
+    ]
+
+
 def without_overall(result):
     judgements = tuple(j for j in result.parsed.judgements if j.area != "overall_effectiveness")
     return replace(result, parsed=replace(result.parsed, judgements=judgements))
@@ -702,6 +718,17 @@ def test_a_reparse_flags_a_grade_it_no_longer_finds_and_keeps_it(tmp_path, store
     assert (outcome.judgements_lost, outcome.flagged, outcome.judgements_stored) == (1, 1, 0)
     assert outcome.changes == ["Overall effectiveness: no longer found, kept as good"]
     assert Judgement.objects.filter(needs_review=True).count() == 1
+
+
+def test_a_reparse_counts_an_unsure_grade_and_a_lost_one_as_flagged(tmp_path, stored):
+    result = without_overall(reparse(tmp_path, stored, ilacs_report()))
+    unsure = replace(result.parsed.judgements[0], needs_review=True, review_reason="unsure")
+    parsed = replace(result.parsed, judgements=(unsure, *result.parsed.judgements[1:]))
+
+    outcome = ingest.store(replace(result, parsed=parsed))
+
+    assert (outcome.flagged, outcome.judgements_lost) == (2, 1)
+    assert Judgement.objects.filter(needs_review=True).count() == 2
 
 
 def test_a_grade_no_longer_found_twice_is_flagged_once(tmp_path, stored):
