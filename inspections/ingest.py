@@ -97,7 +97,7 @@ def _store_unplaced(result: ReadResult) -> Outcome:
     One an editor placed stays where it was placed: its reparse is stored there."""
     document = SourceDocument.objects.filter(sha256=result.sha256).first()
     if document is not None and document.inspection_id is not None:
-        placed = replace(result.parsed, authority_code=document.inspection.authority.la_code)
+        placed = _placed(result.parsed, document.inspection.authority)
         return _store(replace(result, parsed=placed, status=INGESTED))
     document = _save_document(
         document,
@@ -137,12 +137,7 @@ def place(document: SourceDocument, authority: LocalAuthority, *, reason: str, u
     history row naming the editor."""
     if document.status != SourceDocument.Status.UNPLACED or not document.reading:
         raise ValueError(f"{document} is not an unplaced document")
-    parsed = ParsedDocument.from_json(document.reading)
-    parsed = replace(
-        parsed,
-        authority_code=authority.la_code,
-        review_reasons=tuple(r for r in parsed.review_reasons if not authority_reason(r)),
-    )
+    parsed = _placed(ParsedDocument.from_json(document.reading), authority)
     result = ReadResult(
         path=document.path,
         sha256=document.sha256,
@@ -163,6 +158,16 @@ def place(document: SourceDocument, authority: LocalAuthority, *, reason: str, u
             latest.history_user = user
             latest.save(update_fields=["history_change_reason", "history_user"])
     return outcome
+
+
+def _placed(parsed, authority):
+    """The reading under the authority an editor chose: its doubt about the authority is
+    settled, so it no longer flags the inspection."""
+    return replace(
+        parsed,
+        authority_code=authority.la_code,
+        review_reasons=tuple(r for r in parsed.review_reasons if not authority_reason(r)),
+    )
 
 
 def _store(result: ReadResult) -> Outcome:

@@ -243,11 +243,6 @@ def test_a_placed_report_read_again_is_stored_where_the_editor_placed_it(tmp_pat
     assert Judgement.objects.filter(inspection=placed.inspection).count() == 5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: _store_unplaced keeps the reading's 'a person must choose' reason for a document "
-    "an editor placed (place() drops it), so reading it again flags the inspection again",
-)
 def test_a_placed_report_read_again_is_not_flagged_for_its_authority_again(tmp_path, placed):
     text = ilacs_report(authority="Achieving for Children")
 
