@@ -16,13 +16,15 @@ from dashboards.hexmap import (
     MapRow,
     grade_groups,
     key_entries,
+    map_page,
     map_rows,
     not_loaded_count,
     retired_notes,
 )
 from dashboards.map_figure import NEUTRAL, hex_centre, hex_corners, map_figure
 from dashboards.peers import Graded
-from tests.factories import make_inspection, make_judgement
+from inspections.models import SourceDocument
+from tests.factories import make_document, make_inspection, make_judgement, make_publication
 from tests.test_peers import _tables, graded
 
 MAP = reverse("dashboards:map")
@@ -568,3 +570,23 @@ def test_groups_list_worst_first_and_only_the_region_while_the_key_counts_all():
     assert not_loaded_count(rows) == 1
     assert not_loaded_count(rows[1:2]) == 1
     assert not_loaded_count(rows[2:3]) == 0
+
+
+def test_map_page_holds_the_themes_rows_key_and_notes(hampshire, southampton):
+    demo = make_document(kind=SourceDocument.Kind.DEMO_DATA)
+    make_judgement(make_inspection(southampton, start_date=date(2022, 3, 7)), grade="inadequate",
+                   source_document=demo)  # fmt: skip
+    make_inspection(hampshire, start_date=None)  # a date not known: no note from it
+    make_judgement(make_inspection(hampshire, start_date=date(2021, 5, 10)), grade="good")
+    make_inspection(hampshire, start_date=date(2026, 5, 11))
+    make_publication(southampton, date(2024, 5, 1))
+    page = map_page(southampton, "overall", "South East", date(2026, 12, 2))
+    rows = {r.authority: r for r in page["rows"]}
+    assert len(rows) == LocalAuthority.objects.current().exclude(hex_q=None).count()
+    assert rows[hampshire].retired == RETIRED
+    assert rows[southampton].missing.published == date(2024, 5, 1)
+    assert page["chosen_row"] is rows[southampton]
+    assert (page["not_loaded_count"], page["not_loaded_mark"]) == (1, "▲")
+    assert page["key"][0] == ("inadequate", "Inadequate", *BAND_LOOK["inadequate"][::2], "✕", 1)
+    assert page["last_judged"] == "last judged under ILACS, to March 2026"
+    assert page["shows_demo"] is True
