@@ -11,7 +11,7 @@ WORKERS ?= 2
 # Browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run serve test install install-dev lock chromium lint format migrate data bench mutate clean
+.PHONY: run serve test install install-dev lock chromium lint format migrate data bench mutate mutate-sample clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -108,6 +108,22 @@ MUTATE ?=
 mutate: install-dev
 	DATABASE_URL=$(MUTATE_DATABASE_URL) nice -n 19 $(VENV)/bin/mutmut run --max-children 1 $(foreach m,$(MUTATE),'$(m)')
 	$(VENV)/bin/mutmut export-cicd-stats && cat mutants/mutmut-cicd-stats.json && echo
+
+# The README's score: a fixed quarter of the mutants of the modules not run in full before (the
+# parser, the export, the catalogue and the grid were; bench/mutation_sample.py): 1,371 of 5,666 on
+# 2 December 2026. The views' 18 mutants run first, which makes the mutants and mutmut's map of the
+# tests; then the sample's mutants that have no verdict yet; then the score per module.
+MUTATE_SAMPLE ?= inspections.ingest* inspections.reading* inspections.kept_files* inspections.models* \
+	dashboards.apps* dashboards.cache* dashboards.chart_figure* dashboards.chart_layout* \
+	dashboards.charts* dashboards.evidence* dashboards.figures* dashboards.filters* dashboards.forms* \
+	dashboards.hexmap* dashboards.map_figure* dashboards.middleware* dashboards.models* \
+	dashboards.pagecache* dashboards.peer_figures* dashboards.peers* dashboards.timeline* \
+	dashboards.views*
+mutate-sample: install-dev
+	DATABASE_URL=$(MUTATE_DATABASE_URL) nice -n 19 $(VENV)/bin/mutmut run --max-children 1 'dashboards.views*'
+	DATABASE_URL=$(MUTATE_DATABASE_URL) nice -n 19 $(VENV)/bin/mutmut run --max-children 1 \
+		$$($(PY) bench/mutation_sample.py --names $(foreach m,$(MUTATE_SAMPLE),'$(m)'))
+	$(PY) bench/mutation_sample.py $(foreach m,$(MUTATE_SAMPLE),'$(m)')
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles mutants
