@@ -590,3 +590,9 @@ def test_map_page_holds_the_themes_rows_key_and_notes(hampshire, southampton):
     assert page["key"][0] == ("inadequate", "Inadequate", *BAND_LOOK["inadequate"][::2], "✕", 1)
     assert page["last_judged"] == "last judged under ILACS, to March 2026"
     assert page["shows_demo"] is True
+    (chart,) = page["chart_data"]
+    assert (chart["id"], chart["filename"]) == (
+        "hexmap",
+        "ofsted-map-overall-southampton-2026-12-02",
+    )
+    assert chart["figure"]["layout"]["title"]["text"] == "Overall effectiveness"
