@@ -100,13 +100,13 @@ def _joining(mine, into):
 
 
 def _line_traces(name, owner, look, mine, into=()):
-    """The line of one authority, and its open markers on the "Not judged" row. `into` holds
-    the entries of each line this one runs into at a join (see lineage_lines)."""
+    """The coloured line of one authority, and its open markers on the "Not judged" row. `into`
+    holds the entries of each line this one runs into at a join (see lineage_lines). Grey lines
+    are drawn together by `_background_traces`."""
     joining = _joining(mine, into)
     # A gap breaks the line: None, never a zero.
     points = [(e, None if e.is_gap else e.judgement.score) for e in mine] + joining
-    background = look.get("background", False)
-    size = 6 if background else 11
+    size = 11
     traces = [
         {
             "type": "scatter",
@@ -115,14 +115,14 @@ def _line_traces(name, owner, look, mine, into=()):
             "customdata": [_hover(e) for e, _ in points],
             "hovertemplate": HOVER,
             "name": text(name),
-            "legendgroup": "background" if background else str(owner.pk),
-            "showlegend": not background,
+            "legendgroup": str(owner.pk),
+            "showlegend": True,
             "mode": "lines+markers",
             "connectgaps": False,
             "line": {
                 "color": look["colour"],
                 "dash": look["dash"],
-                "width": 1 if background else 2,
+                "width": 2,
             },
             # The joining points are drawn by the lines they join, so none is marked twice.
             "marker": {
@@ -142,7 +142,7 @@ def _line_traces(name, owner, look, mine, into=()):
                 "customdata": [_hover(e) for e in gaps],
                 "hovertemplate": HOVER,
                 "name": text(f"{name}: not judged"),
-                "legendgroup": "background" if background else str(owner.pk),
+                "legendgroup": str(owner.pk),
                 "showlegend": False,
                 "mode": "markers",
                 "marker": {
