@@ -573,6 +573,20 @@ def test_grey_lines_are_one_trace_broken_between_lines_and_at_gaps():
     }
 
 
+def test_a_grey_line_running_into_an_authority_with_no_grades_in_view_ends_at_its_own():
+    entries, lines, continues = _grey_lines()
+    b = lines[1][0]
+    nobody = max(owner.pk for owner, _, _ in lines) + 1  # a successor with nothing in view
+
+    def grey(continues):
+        return chart_figure.theme_figure(
+            "overall", entries, lines, [], "", date(2026, 12, 2), continues
+        )["data"][0]
+
+    assert grey({b.pk: [nobody]}) == grey({})
+    assert grey({b.pk: [*continues[b.pk], nobody]}) == grey(continues)
+
+
 def test_when_every_line_is_grey_the_key_counts_authorities_not_others():
     entries, lines, _ = _grey_lines()
     greys = [(owner, name, chart_figure.BACKGROUND) for owner, name, _ in lines]

@@ -304,10 +304,11 @@ def bcp_record(bcp, poole, bournemouth, staff_user):
         "stored": make_publication(bcp, date(2022, 2, 10), state="stored", document=bcp_report),
         "visit": make_publication(bcp, date(2025, 8, 1), kind="focused_visit"),
     }  # fmt: skip
+    # A colon in a folder's name: only the problem's own path says where the folders end.
     ImportProblem.objects.create(
-        run=ImportRun.objects.create(), path=f"{SERVER_PATH}saved page.pdf",
+        run=ImportRun.objects.create(), path="/srv/in: 2022/saved page.pdf",
         file_name="saved page.pdf", status="refused", authority=bcp,
-        reason=f"{SERVER_PATH}saved page.pdf: not a PDF",
+        reason="/srv/in: 2022/saved page.pdf: not a PDF",
     )  # fmt: skip
     CatalogueCheck.objects.create(
         authority=bcp, checked_at=datetime(2026, 8, 22, tzinfo=UTC), source="seed list"
