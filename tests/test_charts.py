@@ -9,7 +9,7 @@ import pytest
 from django.http import QueryDict
 
 from authorities.models import LocalAuthority
-from dashboards import chart_figure, chart_layout, charts, figures
+from dashboards import catalogue, chart_figure, chart_layout, charts, figures
 from dashboards.filters import JudgementFilter
 from inspections import frameworks as fw
 from inspections.models import Judgement, SourceDocument
@@ -976,3 +976,19 @@ def test_judgements_of_an_inspection_not_in_view_are_read_with_it(hampshire):
     assert by_pk[judged.pk].grade == "requires_improvement"
     assert not by_pk[judged.pk].from_demo  # no document at all: None, which says no as well
     assert by_pk[from_demo.pk].from_demo is True
+
+
+@pytest.mark.django_db
+def test_a_themes_table_counts_its_judgements_and_notes_the_inspections_that_did_not_judge_it(
+    hampshire,
+):
+    for framework, day in [("ILACS", date(2019, 4, 29)), ("ILACS", date(2023, 5, 8))]:
+        make_judgement(make_inspection(hampshire, framework=framework, start_date=day))
+    slac = make_inspection(hampshire, framework="SLAC", start_date=date(2011, 6, 27))
+    make_judgement(slac, area="safeguarding.overall_effectiveness")
+
+    page = charts.compare_page(_filterset(authority=hampshire.slug), catalogue.read())
+
+    [overall] = [chart for chart in page["charts"] if chart["theme"] == "overall"]
+    assert overall["judged"] == 2
+    assert overall["notes"] == [fw.THEME_GAP_NOTES[(fw.SLAC, "overall")]]
