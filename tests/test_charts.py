@@ -587,6 +587,19 @@ def test_a_grey_line_running_into_an_authority_with_no_grades_in_view_ends_at_it
     assert grey({b.pk: [*continues[b.pk], nobody]}) == grey(continues)
 
 
+def test_the_grey_lines_key_takes_a_row_of_the_legend_as_a_coloured_line_does():
+    entries, lines, continues = _grey_lines()
+    a, b, croydon = lines
+
+    def height(lines):
+        figure = chart_figure.theme_figure("overall", entries, lines, [], "", date(2026, 12, 2))
+        return figure["layout"]["height"]
+
+    two_coloured = [(a[0], "A", chart_figure.style(1)), croydon]
+    # Croydon and the grey key, or Croydon and A: two rows of the legend either way.
+    assert height([a, b, croydon]) == height(two_coloured) > height([croydon])
+
+
 def test_when_every_line_is_grey_the_key_counts_authorities_not_others():
     entries, lines, _ = _grey_lines()
     greys = [(owner, name, chart_figure.BACKGROUND) for owner, name, _ in lines]
