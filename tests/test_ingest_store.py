@@ -252,6 +252,21 @@ def test_a_placed_report_read_again_is_not_flagged_for_its_authority_again(tmp_p
     assert outcome.document.status == "ingested"
 
 
+def test_a_placed_reading_names_the_chosen_authority_and_keeps_every_other_doubt(southampton):
+    from inspections.parsing.document import NO_AUTHORITY, SHARED_NAME, ParsedDocument
+
+    reading = ParsedDocument(
+        kind="inspection_report", framework="ILACS", authority_code=None,
+        authority_as_printed="Achieving for Children", inspection_start=None,
+        inspection_end=None, published=None, lead_inspector=None, judgements=(),
+        review_reasons=(NO_AUTHORITY, f"{SHARED_NAME} 'Achieving for Children'", "a date unread"),
+    )  # fmt: skip
+
+    placed = ingest._placed(reading, southampton)
+
+    assert (placed.authority_code, placed.review_reasons) == ("852", ("a date unread",))
+
+
 # store: the download folder
 
 
