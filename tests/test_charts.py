@@ -587,6 +587,19 @@ def test_a_grey_line_running_into_an_authority_with_no_grades_in_view_ends_at_it
     assert grey({b.pk: [*continues[b.pk], nobody]}) == grey(continues)
 
 
+def test_a_coloured_line_running_into_an_authority_with_no_grades_in_view_ends_at_its_own():
+    entries, lines, continues = _grey_lines()
+    croydon = lines[2][0]
+    nobody = max(owner.pk for owner, _, _ in lines) + 1
+
+    def traces(continues):
+        return chart_figure.theme_figure(
+            "overall", entries, lines, [], "", date(2026, 12, 2), continues
+        )["data"]
+
+    assert traces({**continues, croydon.pk: [nobody]}) == traces(continues)
+
+
 def test_the_grey_lines_key_takes_a_row_of_the_legend_as_a_coloured_line_does():
     entries, lines, continues = _grey_lines()
     a, b, croydon = lines
