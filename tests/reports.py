@@ -4,6 +4,21 @@ import io
 
 from django.core.management import CommandError, call_command
 
+from inspections.parsing.authorities import authority_aliases
+
+# The authorities these reports name, for reading them without the database: three of the South
+# and two councils whose services one company runs under its own name (a name two share).
+AUTHORITIES = authority_aliases(
+    [
+        {"la_code": "852", "name": "Southampton", "aliases": ""},
+        {"la_code": "850", "name": "Hampshire", "aliases": ""},
+        {"la_code": "836", "name": "Poole", "aliases": ""},
+        {"la_code": "839", "name": "Bournemouth, Christchurch and Poole", "aliases": "BCP"},
+        {"la_code": "314", "name": "Kingston upon Thames", "aliases": "Achieving for Children"},
+        {"la_code": "318", "name": "Richmond upon Thames", "aliases": "Achieving for Children"},
+    ]
+)
+
 ILACS_TABLE = (
     "Judgement Grade\n"
     "The impact of leaders on social work practice with children and families Good\n"

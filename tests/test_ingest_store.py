@@ -14,24 +14,14 @@ from django.test.utils import CaptureQueriesContext
 from authorities.models import LocalAuthority
 from inspections import ingest, reading
 from inspections.models import Inspection, Judgement, SourceDocument
-from inspections.parsing.authorities import authority_aliases, candidates
+from inspections.parsing.authorities import candidates
 from inspections.publications import Publication
 from tests.factories import make_document, make_inspection, make_judgement
 from tests.pdfs import text_pdf
-from tests.reports import ilacs_report
+from tests.reports import AUTHORITIES, ilacs_report
 
 pytestmark = pytest.mark.django_db
 
-AUTHORITIES = authority_aliases(
-    [
-        {"la_code": "852", "name": "Southampton", "aliases": ""},
-        {"la_code": "850", "name": "Hampshire", "aliases": ""},
-        {"la_code": "836", "name": "Poole", "aliases": ""},
-        {"la_code": "839", "name": "Bournemouth, Christchurch and Poole", "aliases": "BCP"},
-        {"la_code": "314", "name": "Kingston upon Thames", "aliases": "Achieving for Children"},
-        {"la_code": "318", "name": "Richmond upon Thames", "aliases": "Achieving for Children"},
-    ]
-)
 CARE_LEAVERS_RI = "The experiences and progress of care leavers Requires improvement to be good"
 CARE_LEAVERS_GOOD = "The experiences and progress of care leavers Good"
 

@@ -17,20 +17,11 @@ from django.core.files.storage import InMemoryStorage, default_storage
 
 from inspections import kept_files, reading
 from inspections.parsing import NOT_A_REPORT, NotAReport, ParseError
-from inspections.parsing.authorities import authority_aliases
 from inspections.pdf import PdfError
 from tests.factories import make_document
 from tests.pdfs import text_pdf
-from tests.reports import ilacs_report
+from tests.reports import AUTHORITIES, ilacs_report
 
-# Southampton, and two councils whose services one company runs under its own name.
-AUTHORITIES = authority_aliases(
-    [
-        {"la_code": "852", "name": "Southampton", "aliases": ""},
-        {"la_code": "314", "name": "Kingston upon Thames", "aliases": "Achieving for Children"},
-        {"la_code": "318", "name": "Richmond upon Thames", "aliases": "Achieving for Children"},
-    ]
-)
 WEB_PAGE = "<!DOCTYPE html>\n<html><head><title>Ofsted</title></head><body>Cookies</body></html>"
 REPORT_BYTES = text_pdf([ilacs_report()])
 # A kept file's bytes: binary after the header, as a real PDF's are.
