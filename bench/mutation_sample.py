@@ -37,7 +37,7 @@ def in_sample(name, fraction):
 def module(name):
     """`dashboards.filters` of `dashboards.filters.xǁJudgementFilterǁdescribe__mutmut_3`."""
     parts = name.split("__mutmut_")[0].split(".")
-    return ".".join(p for p in parts if not p.startswith("x"))
+    return ".".join(p for p in parts if not p.startswith(("x_", "xǁ")))  # mutmut's mangled names
 
 
 def verdicts(texts):
